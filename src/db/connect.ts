@@ -1,0 +1,154 @@
+/**
+ * One connection module for both drivers: Postgres through postgres-js, or the
+ * embedded PGlite (a directory, or `memory://`). Both give the same `Db` type.
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { PipebotError } from '../errors.ts';
+import * as schema from './schema.ts';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Either the database or a transaction: what domain functions take. */
+export type Executor = Db | Tx;
+
+export type Driver = 'postgres' | 'pglite';
+
+export interface Database {
+  db: Db;
+  driver: Driver;
+  /** Where it points, with any password hidden. */
+  describe: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgres://…, memory://, or undefined for the PGlite directory. */
+  url: string | undefined;
+  pgliteDir?: string;
+  /** Postgres pool size. */
+  max?: number;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  const url = options.url;
+  if (url && /^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options.max ?? 10);
+  if (url === 'memory://') return openPglite(undefined);
+  return openPglite(resolve(options.pgliteDir ?? './data/pglite'));
+}
+
+function openPostgres(url: string, max: number): Database {
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    // Fail fast when the server is down instead of queueing forever.
+    connect_timeout: 10,
+    idle_timeout: 60,
+    connection: { application_name: 'pipebot' },
+  });
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  const u = new URL(url);
+  return {
+    db,
+    driver: 'postgres',
+    describe: `postgres://${u.host}${u.pathname}`,
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dir: string | undefined): Promise<Database> {
+  let release = () => {};
+  if (dir) {
+    mkdirSync(dirname(dir), { recursive: true });
+    release = lockDirectory(dir);
+  }
+  try {
+    const client = new PGlite(dir ?? 'memory://', { extensions: { pg_trgm } });
+    await client.waitReady;
+    const db = drizzlePglite(client, { schema }) as unknown as Db;
+    return {
+      db,
+      driver: 'pglite',
+      describe: dir ? `embedded database at ${dir}` : 'in-memory embedded database',
+      close: async () => {
+        try {
+          await client.close();
+        } finally {
+          release();
+        }
+      },
+    };
+  } catch (err) {
+    release();
+    throw new PipebotError('unavailable', `could not open the embedded database`, { cause: err });
+  }
+}
+
+/**
+ * PGlite is single-process: a second process opening the same directory would
+ * corrupt it. A lock file with the owner's pid refuses that with a clear error
+ * and is taken over when its owner is gone.
+ */
+function lockDirectory(dir: string): () => void {
+  const lockPath = `${dir}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        rmSync(lockPath, { force: true });
+        process.off('exit', release);
+      };
+      process.on('exit', release);
+      return release;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(readFileSync(lockPath, 'utf8').trim());
+      if (owner && owner !== process.pid && isAlive(owner)) {
+        throw new PipebotError(
+          'unavailable',
+          `the embedded database at ${dir} is in use by process ${owner}; stop it, or use Postgres (DATABASE_URL) to run several processes`,
+        );
+      }
+      rmSync(lockPath, { force: true });
+    }
+  }
+  throw new PipebotError('unavailable', `could not lock the embedded database at ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Run raw SQL and get plain rows, whatever the driver's result shape. */
+export async function queryRows<T = Record<string, unknown>>(
+  db: Executor,
+  query: SQL,
+): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/** A cheap round trip that proves the database answers. */
+export async function ping(db: Executor): Promise<void> {
+  await queryRows(db, sql`select 1`);
+}

@@ -1,0 +1,165 @@
+/**
+ * Account resolution: one customer company, one row, however it is spelled.
+ * Exact and alias matches first, then trigram similarity; a close call is
+ * returned as a choice for the user, never settled by creating a duplicate.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { type Executor, queryRows } from '../db/connect.ts';
+import { type Account, accounts } from '../db/schema.ts';
+import { cleanDisplayName, normalizeAccountName } from './names.ts';
+
+export type AccountResolution =
+  | { kind: 'match'; account: Account }
+  | { kind: 'new'; name: string; normalizedName: string }
+  | { kind: 'ambiguous'; name: string; normalizedName: string; candidates: Account[] }
+  | { kind: 'invalid' };
+
+/** Similarity at which a single candidate is taken as the same company. */
+const SAME_COMPANY = 0.72;
+/** Similarity below which a candidate is not worth asking about. */
+const WORTH_ASKING = 0.3;
+
+export async function resolveAccount(
+  db: Executor,
+  workspaceId: string,
+  rawName: string,
+): Promise<AccountResolution> {
+  const name = cleanDisplayName(rawName);
+  const normalizedName = normalizeAccountName(name);
+  if (!normalizedName) return { kind: 'invalid' };
+
+  const exact = await db
+    .select()
+    .from(accounts)
+    .where(
+      and(
+        eq(accounts.workspaceId, workspaceId),
+        sql`(${accounts.normalizedName} = ${normalizedName} or ${normalizedName} = any(${accounts.aliases}))`,
+      ),
+    )
+    .limit(2);
+  if (exact.length === 1 && exact[0]) return { kind: 'match', account: exact[0] };
+  if (exact.length > 1) return { kind: 'ambiguous', name, normalizedName, candidates: exact };
+
+  // Trigram similarity, plus prefix containment which trigrams under-rate for
+  // short names ("华为" vs "华为终端", "IBM" vs "IBM Consulting").
+  const rows = await queryRows<{ id: string; score: number }>(
+    db,
+    sql`select id, greatest(
+          similarity(normalized_name, ${normalizedName}),
+          case when normalized_name like ${`${escapeLike(normalizedName)}%`}
+                 or ${normalizedName} like normalized_name || '%'
+               then 0.5 else 0 end
+        ) as score
+        from accounts
+        where workspace_id = ${workspaceId}
+          and (normalized_name % ${normalizedName}
+               or normalized_name like ${`${escapeLike(normalizedName)}%`}
+               or ${normalizedName} like normalized_name || '%')
+        order by score desc, name
+        limit 5`,
+  );
+  const scored = rows
+    .map((r) => ({ id: r.id, score: Number(r.score) }))
+    .filter((r) => r.score >= WORTH_ASKING);
+  if (scored.length === 0) return { kind: 'new', name, normalizedName };
+
+  const byId = new Map(
+    (
+      await db
+        .select()
+        .from(accounts)
+        .where(
+          and(
+            eq(accounts.workspaceId, workspaceId),
+            sql`${accounts.id} in ${scored.map((s) => s.id)}`,
+          ),
+        )
+    ).map((a) => [a.id, a]),
+  );
+  const candidates = scored.map((s) => byId.get(s.id)).filter((a): a is Account => Boolean(a));
+  const [top, second] = scored;
+  if (top && top.score >= SAME_COMPANY && (!second || top.score - second.score >= 0.15)) {
+    const account = byId.get(top.id);
+    if (account) return { kind: 'match', account };
+  }
+  return { kind: 'ambiguous', name, normalizedName, candidates };
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Create an account, or return the existing one when a concurrent writer made it first. */
+export async function createAccount(
+  db: Executor,
+  workspaceId: string,
+  rawName: string,
+): Promise<Account> {
+  const name = cleanDisplayName(rawName);
+  const normalizedName = normalizeAccountName(name);
+  if (!normalizedName) throw new Error('empty account name');
+  const inserted = await db
+    .insert(accounts)
+    .values({ workspaceId, name, normalizedName })
+    .onConflictDoNothing({ target: [accounts.workspaceId, accounts.normalizedName] })
+    .returning();
+  if (inserted[0]) return inserted[0];
+  const [existing] = await db
+    .select()
+    .from(accounts)
+    .where(and(eq(accounts.workspaceId, workspaceId), eq(accounts.normalizedName, normalizedName)))
+    .limit(1);
+  if (!existing) throw new Error('account vanished after conflict');
+  return existing;
+}
+
+/** Remember another spelling for an account, so it matches exactly next time. */
+export async function addAccountAlias(
+  db: Executor,
+  account: Account,
+  rawName: string,
+): Promise<void> {
+  const alias = normalizeAccountName(rawName);
+  if (!alias || alias === account.normalizedName || account.aliases.includes(alias)) return;
+  await db
+    .update(accounts)
+    .set({ aliases: sql`array_append(${accounts.aliases}, ${alias})` })
+    .where(
+      and(
+        eq(accounts.id, account.id),
+        eq(accounts.workspaceId, account.workspaceId),
+        sql`not (${alias} = any(${accounts.aliases}))`,
+      ),
+    );
+}
+
+export async function getAccount(
+  db: Executor,
+  workspaceId: string,
+  id: string,
+): Promise<Account | undefined> {
+  const [row] = await db
+    .select()
+    .from(accounts)
+    .where(and(eq(accounts.workspaceId, workspaceId), eq(accounts.id, id)))
+    .limit(1);
+  return row;
+}
+
+/** Account names of a workspace, most recently active first (extractor hints). */
+export async function recentAccountNames(
+  db: Executor,
+  workspaceId: string,
+  limit = 200,
+): Promise<string[]> {
+  const rows = await queryRows<{ name: string }>(
+    db,
+    sql`select a.name from accounts a
+        left join lateral (select max(d.last_activity_at) as t from deals d where d.account_id = a.id) x on true
+        where a.workspace_id = ${workspaceId}
+        order by x.t desc nulls last, a.created_at desc
+        limit ${limit}`,
+  );
+  return rows.map((r) => r.name);
+}

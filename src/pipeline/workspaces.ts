@@ -1,0 +1,169 @@
+/** Workspaces and members, created on first sight. */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../db/connect.ts';
+import {
+  type Member,
+  members,
+  type Platform,
+  type Role,
+  type Workspace,
+  workspaces,
+} from '../db/schema.ts';
+import { getTemplate, type Locale, type StageTemplate } from './stages.ts';
+
+export interface WorkspaceDefaults {
+  timezone: string;
+  locale: Locale;
+  currency: string;
+}
+
+export interface WorkspaceRef {
+  platform: Platform;
+  externalId: string;
+  name?: string;
+}
+
+/** Find or create the workspace of a Slack team, Discord guild or the console. */
+export async function ensureWorkspace(
+  db: Executor,
+  ref: WorkspaceRef,
+  defaults: WorkspaceDefaults,
+): Promise<Workspace> {
+  const [row] = await db
+    .insert(workspaces)
+    .values({
+      platform: ref.platform,
+      externalId: ref.externalId,
+      name: ref.name ?? '',
+      timezone: defaults.timezone,
+      locale: defaults.locale,
+      currency: defaults.currency,
+    })
+    .onConflictDoUpdate({
+      target: [workspaces.platform, workspaces.externalId],
+      // A no-op update so RETURNING yields the existing row; a name we learn later fills a blank one.
+      set: {
+        name: ref.name
+          ? sql`case when ${workspaces.name} = '' then excluded.name else ${workspaces.name} end`
+          : sql`${workspaces.name}`,
+      },
+    })
+    .returning();
+  if (!row) throw new Error('ensureWorkspace returned no row');
+  return row;
+}
+
+export interface MemberRef {
+  externalId: string;
+  displayName?: string;
+  timezone?: string | null;
+  locale?: Locale | null;
+  /** Platform says this person is an admin/owner (Slack admin, guild owner). */
+  isAdmin?: boolean;
+  /** Guests and people from other organisations may ask but never write. */
+  canWrite?: boolean;
+}
+
+/**
+ * Find or create a member. The first member of a workspace becomes its admin,
+ * so a fresh install always has someone who can change settings.
+ */
+export async function ensureMember(
+  db: Executor,
+  workspace: Workspace,
+  ref: MemberRef,
+): Promise<Member> {
+  const existing = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.workspaceId, workspace.id), eq(members.externalId, ref.externalId)))
+    .limit(1);
+  const found = existing[0];
+  if (found) {
+    const patch: Partial<Member> = {};
+    if (ref.displayName && ref.displayName !== found.displayName)
+      patch.displayName = ref.displayName;
+    if (ref.timezone && ref.timezone !== found.timezone) patch.timezone = ref.timezone;
+    if (ref.canWrite !== undefined && ref.canWrite !== found.canWrite)
+      patch.canWrite = ref.canWrite;
+    if (ref.isAdmin && found.role !== 'admin') patch.role = 'admin';
+    if (Object.keys(patch).length === 0) return found;
+    const [updated] = await db
+      .update(members)
+      .set(patch)
+      .where(eq(members.id, found.id))
+      .returning();
+    return updated ?? found;
+  }
+  const [{ count } = { count: 0 }] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(members)
+    .where(eq(members.workspaceId, workspace.id));
+  const role: Role = ref.isAdmin || count === 0 ? 'admin' : 'rep';
+  const inserted = await db
+    .insert(members)
+    .values({
+      workspaceId: workspace.id,
+      externalId: ref.externalId,
+      displayName: ref.displayName ?? ref.externalId,
+      timezone: ref.timezone ?? null,
+      locale: ref.locale ?? null,
+      canWrite: ref.canWrite ?? true,
+      role,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (inserted[0]) return inserted[0];
+  // Another delivery created it between our read and insert.
+  const [again] = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.workspaceId, workspace.id), eq(members.externalId, ref.externalId)))
+    .limit(1);
+  if (!again) throw new Error('member vanished after conflict');
+  return again;
+}
+
+export function templateOf(workspace: Pick<Workspace, 'stageTemplate'>): StageTemplate {
+  return getTemplate(workspace.stageTemplate);
+}
+
+export function memberTimezone(
+  member: Pick<Member, 'timezone'>,
+  workspace: Pick<Workspace, 'timezone'>,
+): string {
+  return member.timezone ?? workspace.timezone;
+}
+
+export async function findMemberByName(
+  db: Executor,
+  workspaceId: string,
+  name: string,
+): Promise<Member | undefined> {
+  const n = name.replace(/^@/, '').trim().toLowerCase();
+  const rows = await db
+    .select()
+    .from(members)
+    .where(
+      and(
+        eq(members.workspaceId, workspaceId),
+        sql`(lower(${members.displayName}) = ${n} or lower(${members.externalId}) = ${n})`,
+      ),
+    )
+    .limit(2);
+  return rows.length === 1 ? rows[0] : undefined;
+}
+
+export async function setMemberRole(
+  db: Executor,
+  workspaceId: string,
+  memberId: string,
+  role: Role,
+): Promise<Member | undefined> {
+  const [row] = await db
+    .update(members)
+    .set({ role })
+    .where(and(eq(members.workspaceId, workspaceId), eq(members.id, memberId)))
+    .returning();
+  return row;
+}

@@ -1,0 +1,108 @@
+// Proves the migrations apply on both drivers, are idempotent, survive concurrent starts, and keep the audit trail append-only.
+import { sql } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase, queryRows } from '../../src/db/connect.ts';
+import { migrate, migrationsApplied } from '../../src/db/migrate.ts';
+import { createEmptyDatabase, DRIVERS } from '../helpers/db.ts';
+
+describe.each(DRIVERS)('migrations on %s', (driver) => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c();
+  });
+
+  it('creates every table, the trigram extension and is a no-op the second time', async () => {
+    const empty = await createEmptyDatabase(driver);
+    const database = await openDatabase({ url: empty.url });
+    cleanups.push(async () => {
+      await database.close();
+      await empty.drop();
+    });
+    expect(await migrationsApplied(database.db)).toBe(false);
+    const first = await migrate(database.db);
+    expect(first.applied.length).toBeGreaterThanOrEqual(2);
+    expect(await migrationsApplied(database.db)).toBe(true);
+    const second = await migrate(database.db);
+    expect(second.applied).toEqual([]);
+
+    const tables = await queryRows<{ table_name: string }>(
+      database.db,
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`,
+    );
+    const names = tables.map((t) => t.table_name);
+    for (const t of [
+      'workspaces',
+      'members',
+      'accounts',
+      'contacts',
+      'deals',
+      'deal_events',
+      'followups',
+      'inbox',
+      'job_runs',
+      'llm_calls',
+      'outbound',
+      'watched_channels',
+    ]) {
+      expect(names).toContain(t);
+    }
+    const sim = await queryRows<{ s: number }>(
+      database.db,
+      sql`select similarity('acme', 'acme corp') as s`,
+    );
+    expect(Number(sim[0]?.s)).toBeGreaterThan(0.3);
+  });
+
+  it('refuses UPDATE and DELETE on deal_events', async () => {
+    const empty = await createEmptyDatabase(driver);
+    const database = await openDatabase({ url: empty.url });
+    cleanups.push(async () => {
+      await database.close();
+      await empty.drop();
+    });
+    await migrate(database.db);
+    const db = database.db;
+    const [ws] = await queryRows<{ id: string }>(
+      db,
+      sql`insert into workspaces (platform, external_id) values ('console', 'x') returning id`,
+    );
+    const [m] = await queryRows<{ id: string }>(
+      db,
+      sql`insert into members (workspace_id, external_id) values (${ws!.id}, 'u') returning id`,
+    );
+    const [a] = await queryRows<{ id: string }>(
+      db,
+      sql`insert into accounts (workspace_id, name, normalized_name) values (${ws!.id}, 'A', 'a') returning id`,
+    );
+    const [d] = await queryRows<{ id: string }>(
+      db,
+      sql`insert into deals (workspace_id, account_id, owner_id, title, stage) values (${ws!.id}, ${a!.id}, ${m!.id}, 'A', 'prospecting') returning id`,
+    );
+    await db.execute(
+      sql`insert into deal_events (workspace_id, deal_id, kind, diff, version) values (${ws!.id}, ${d!.id}, 'create', '{}'::jsonb, 1)`,
+    );
+    await expect(db.execute(sql`update deal_events set kind = 'x'`)).rejects.toThrow();
+    await expect(db.execute(sql`delete from deal_events`)).rejects.toThrow();
+    const rows = await queryRows<{ kind: string }>(db, sql`select kind from deal_events`);
+    expect(rows).toEqual([{ kind: 'create' }]);
+  });
+
+  it.runIf(driver === 'postgres')(
+    'lets several processes migrate the same database at once',
+    async () => {
+      const empty = await createEmptyDatabase(driver);
+      const opened = await Promise.all(
+        Array.from({ length: 4 }, () => openDatabase({ url: empty.url, max: 2 })),
+      );
+      cleanups.push(async () => {
+        for (const o of opened) await o.close();
+        await empty.drop();
+      });
+      const results = await Promise.all(opened.map((o) => migrate(o.db)));
+      const appliedCounts = results.map((r) => r.applied.length).sort();
+      // Exactly one of them applied everything; the others found nothing left to do.
+      expect(appliedCounts.filter((n) => n > 0)).toHaveLength(1);
+      expect(await migrationsApplied(opened[0]!.db)).toBe(true);
+    },
+  );
+});
