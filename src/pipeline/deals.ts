@@ -52,7 +52,11 @@ export interface ApplyOptions {
   contextDealId?: string;
   /** Report a conflict instead of re-applying when the deal moved past this version. */
   expectedVersion?: number;
+  /** Fields to empty (the edit form). */
+  clear?: ClearableField[];
 }
+
+export type ClearableField = 'amount' | 'closeDate' | 'nextStep' | 'nextStepDue';
 
 export type ApplyNote =
   | { kind: 'ask_next_step' }
@@ -169,7 +173,7 @@ async function applyInTx(
   if (options.expectedVersion !== undefined && deal.version !== options.expectedVersion) {
     return { status: 'conflict', deal };
   }
-  return changeDeal(tx, ctx, template, account, deal, update, notes);
+  return changeDeal(tx, ctx, template, account, deal, update, notes, options.clear ?? []);
 }
 
 type Picked =
@@ -270,6 +274,7 @@ function computeChange(
   now: Date,
   workspaceCurrency: string,
   followUpWord: string,
+  clear: readonly ClearableField[] = [],
 ): { patch: DealPatch; diff: DealDiff } {
   const patch: DealPatch = {};
   const diff: DealDiff = {};
@@ -311,6 +316,18 @@ function computeChange(
   if (u.needs.length) set('needs', mergeList(deal?.needs ?? [], u.needs));
   if (u.competitors.length) set('competitors', mergeList(deal?.competitors ?? [], u.competitors));
   if (u.lostReason) set('lostReason', u.lostReason);
+  if (deal) {
+    for (const field of clear) {
+      if (field === 'amount' && u.amount === null) {
+        set('amount', null);
+        set('currency', null);
+      } else if (field === 'closeDate' && !u.closeDate) set('closeDate', null);
+      else if (field === 'nextStep' && u.nextStep === null) {
+        set('nextStep', null);
+        set('nextStepDue', null);
+      } else if (field === 'nextStepDue' && u.nextStepDue === null) set('nextStepDue', null);
+    }
+  }
   return { patch, diff };
 }
 
@@ -368,6 +385,7 @@ async function changeDeal(
   deal: Deal,
   update: DealUpdate,
   notes: ApplyNote[],
+  clear: readonly ClearableField[],
 ): Promise<ApplyOutcome> {
   const { patch, diff } = computeChange(
     template,
@@ -376,6 +394,7 @@ async function changeDeal(
     ctx.now,
     ctx.workspace.currency,
     followUpWord(ctx),
+    clear,
   );
   const [updated] = await tx
     .update(deals)
@@ -421,6 +440,10 @@ async function finish(
   const closedNow = Boolean(diff.status) && (deal.status === 'won' || deal.status === 'lost');
 
   if (closedNow) {
+    const cancelled = await cancelOpenFollowups(tx, deal, ['next_step']);
+    if (cancelled.length) effects.followupsCancelled = cancelled;
+  }
+  if (diff.nextStep && !deal.nextStep && !closedNow) {
     const cancelled = await cancelOpenFollowups(tx, deal, ['next_step']);
     if (cancelled.length) effects.followupsCancelled = cancelled;
   }

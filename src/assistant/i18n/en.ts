@@ -1,0 +1,133 @@
+/** English message catalogue. `zh-CN.ts` must provide the same keys (enforced by its type). */
+
+export const en = {
+  fields: {
+    stage: 'Stage',
+    amount: 'Amount',
+    currency: 'Currency',
+    closeDate: 'Expected close',
+    nextStep: 'Next step',
+    nextStepDue: 'Next step due',
+    needs: 'Needs',
+    competitors: 'Competitors',
+    contacts: 'Contacts',
+    lostReason: 'Lost reason',
+    title: 'Deal',
+    owner: 'Owner',
+    status: 'Status',
+    lastActivity: 'Last activity',
+  },
+  status: { open: 'open', won: 'won', lost: 'lost', void: 'removed' },
+  none: '—',
+  buttons: {
+    undo: 'Undo',
+    edit: 'Edit',
+    newAccount: 'New account',
+    newDeal: 'A new deal',
+    openOwn: 'Open my own deal',
+  },
+
+  changeCreated: (account: string) => `New deal: ${account}`,
+  changeUpdated: (account: string) => `Updated ${account}`,
+  activityOnly: (account: string) => `Noted activity on ${account}; nothing else changed.`,
+  askNextStep: 'What’s the next step, and by when?',
+  askLostReason: 'Sorry to hear it. What was the main reason it was lost?',
+  afterSales: (date: string) => `I’ve scheduled an after-sales check-in for ${date}.`,
+  dropped: (field: string, reason: string) => `I left ${field} unchanged: ${reason}.`,
+  alias: (name: string, account: string) => `I’ll remember that “${name}” means ${account}.`,
+  aiUnavailable: 'The AI service is unavailable right now, so I read this with the offline rules.',
+
+  ambiguousAccount: (name: string) => `Which account do you mean by “${name}”?`,
+  newAccountOption: (name: string) => `New account “${name}”`,
+  ambiguousDeal: (account: string) => `${account} has several open deals. Which one is this about?`,
+  teammateDeal: (account: string, owner: string) =>
+    `${account}’s open deal belongs to ${owner}. Only ${owner} or a manager can change it.`,
+  readOnly:
+    'You can ask me questions, but guests and people outside this workspace can’t change deal data.',
+  noAccount: 'Which account is this about? Mention the company, e.g. “met Acme, they need SSO”.',
+  noContent:
+    'I couldn’t find a deal update in that. Try: “met Acme, they need SSO, 50k, follow up Friday”.',
+  chitchat:
+    'Hi! Tell me about a customer conversation and I’ll update the pipeline. Type “help” to see what I can do.',
+  choiceExpired: 'That choice is no longer open.',
+  choiceNotYours: 'Only the person who sent the update can choose here.',
+
+  undone: (account: string) => `Undone: ${account} is back to how it was.`,
+  undonePartly: (account: string, fields: string) =>
+    `Undone on ${account}, except ${fields}, which changed again since.`,
+  alreadyUndone: 'That change was already undone.',
+  nothingToUndo: 'There is nothing of yours to undo.',
+  undoConflict: (fields: string) =>
+    `I can’t undo that: ${fields} changed again since. Edit the deal instead.`,
+  forbidden: 'You can’t change that deal: only its owner or a manager can.',
+  notFound: 'I can’t find that deal.',
+  conflict: 'Someone changed this deal at the same moment. Please check it and try again.',
+  failed:
+    'Sorry, something went wrong while saving this. Your message is kept and will be retried.',
+  badAction: 'That button is no longer valid.',
+
+  help: {
+    title: 'pipebot — your pipeline, updated from chat',
+    updates: 'Log an update',
+    updatesLines: [
+      'Just tell me what happened: “met Acme, they need SSO, ~$50k, follow up Friday”.',
+      'Several accounts in one message are fine. Reply in the thread to add to the same deal.',
+      'Every change shows what moved, with Undo and Edit.',
+    ],
+    commands: 'Commands',
+    commandLines: [
+      'deal <account> — status and history of a deal',
+      'pipeline [@rep] [stage] — open deals by stage',
+      'followups — your next steps that are due',
+      'undo — undo your last change',
+      'settings — timezone, language, currency, digest (managers)',
+      'role @person manager|rep — who manages (admins)',
+      'watch / unwatch — read updates posted in this channel',
+    ],
+    questions: 'Ask',
+    questionLines: [
+      '“what’s in negotiation?”, “how much is Bob carrying?”, “which deals are stuck?”',
+    ],
+  },
+  questionFallback: {
+    title: 'I can’t answer that one yet. Here is what I can look up:',
+    lines: [
+      'pipeline — open deals by stage, with totals',
+      'deal <account> — one deal’s status and history',
+      'followups — next steps that are due or overdue',
+    ],
+  },
+
+  pipelineTitle: (who: string | null) => (who ? `Open pipeline — ${who}` : 'Open pipeline'),
+  pipelineStageTitle: (stage: string) => `Open deals in ${stage}`,
+  pipelineEmpty: 'No open deals yet.',
+  pipelineWeighted: 'Weighted by each stage’s win probability.',
+  dealNotFound: (name: string) => `No deal found for “${name}”.`,
+  dealUsage: 'Which account? e.g. “deal Acme”.',
+  followupsTitle: 'Your follow-ups',
+  followupsEmpty: 'Nothing due. Nice.',
+  followupOverdue: (days: number) => (days === 1 ? '1 day overdue' : `${days} days overdue`),
+  followupToday: 'due today',
+  followupDue: (date: string) => `due ${date}`,
+  andMore: (n: number) => `…and ${n} more`,
+
+  settingsTitle: 'Workspace settings',
+  settingsUsage:
+    'settings <key> <value> — keys: timezone, language, currency, digest-channel, digest-time, template, visibility',
+  settingsSaved: (key: string, value: string) => `Saved: ${key} = ${value}.`,
+  settingsInvalid: (key: string, hint: string) => `That isn’t a valid ${key}: ${hint}`,
+  settingsForbidden: 'Only managers and admins can change settings.',
+  roleUsage: 'role @person manager|rep|admin',
+  roleSaved: (who: string, role: string) => `${who} is now ${role}.`,
+  roleForbidden: 'Only admins can change roles.',
+  roleUnknownMember: (who: string) =>
+    `I don’t know “${who}” yet — they need to talk to me once first.`,
+  roleLastAdmin: 'The workspace needs at least one admin.',
+  watchOn: 'I’ll read deal updates posted in this channel. “unwatch” to stop.',
+  watchOff: 'I’ll no longer read this channel unless mentioned.',
+  watchNeedsChannel: 'Use this in a channel.',
+  notMember: 'I only record updates from members of this workspace.',
+  editTooLate: 'That message is too old to re-read; send the correction as a new message.',
+};
+
+export type Messages = typeof en;

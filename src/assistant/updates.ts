@@ -1,0 +1,191 @@
+/**
+ * Applying a message's updates one by one. When one needs the user to choose
+ * (which account, which deal), the rest wait in the inbox row's `pending`
+ * state and continue when the choice arrives, so nothing is lost or applied twice.
+ */
+import { and, eq } from 'drizzle-orm';
+import { type Account, type Deal, members } from '../db/schema.ts';
+import { type ApplyOptions, type ApplyOutcome, applyUpdate } from '../pipeline/deals.ts';
+import type { DealUpdate } from '../understand/extraction.ts';
+import type { AssistantDeps, Session } from './context.ts';
+import { formatMoney, stageLabel } from './format.ts';
+import { encodePayload } from './payloads.ts';
+import { changeReply } from './replies.ts';
+import type { Reply } from './types.ts';
+
+export type PendingOption =
+  | { accountId: string }
+  | { newAccount: true }
+  | { dealId: string }
+  | { newDeal: true; accountId: string };
+
+export interface PendingState {
+  updates: DealUpdate[];
+  /** The update waiting for a choice. */
+  index: number;
+  options: PendingOption[];
+  contextDealId: string | null;
+  degraded: string | null;
+}
+
+export interface RunResult {
+  replies: Reply[];
+  pending: PendingState | null;
+  /** Deals written by this run (for change hooks and thread context). */
+  changedDeals: string[];
+}
+
+export async function runUpdates(
+  deps: AssistantDeps,
+  session: Session,
+  inboxId: string | null,
+  updates: DealUpdate[],
+  start: number,
+  firstOptions: ApplyOptions,
+  contextDealId: string | null,
+  degraded: string | null,
+): Promise<RunResult> {
+  const replies: Reply[] = [];
+  const changedDeals: string[] = [];
+  const base = { workspace: session.workspace, member: session.member, now: session.now, inboxId };
+  for (let i = start; i < updates.length; i++) {
+    const update = updates[i]!;
+    const options: ApplyOptions = i === start ? { ...firstOptions } : {};
+    if (contextDealId) options.contextDealId = contextDealId;
+    const outcome = await applyUpdate(deps.db, base, update, options);
+    const step = await replyFor(deps, session, outcome, inboxId, update);
+    replies.push(...step.replies);
+    if (outcome.status === 'applied') changedDeals.push(outcome.deal.id);
+    if (step.options) {
+      return {
+        replies,
+        pending: { updates, index: i, options: step.options, contextDealId, degraded },
+        changedDeals,
+      };
+    }
+    if (outcome.status === 'not_allowed' && outcome.reason === 'read_only') break;
+  }
+  return { replies, pending: null, changedDeals };
+}
+
+async function ownerName(deps: AssistantDeps, session: Session, ownerId: string): Promise<string> {
+  if (ownerId === session.member.id) return session.member.displayName;
+  const [row] = await deps.db
+    .select({ name: members.displayName })
+    .from(members)
+    .where(and(eq(members.workspaceId, session.workspace.id), eq(members.id, ownerId)));
+  return row?.name ?? '';
+}
+
+function dealLabel(session: Session, deal: Deal): string {
+  const parts = [deal.title, stageLabel(session.template, deal.stage, session.locale)];
+  if (deal.amount !== null && deal.currency)
+    parts.push(formatMoney(deal.amount, deal.currency, session.locale));
+  return parts.join(' · ');
+}
+
+async function replyFor(
+  deps: AssistantDeps,
+  session: Session,
+  outcome: ApplyOutcome,
+  inboxId: string | null,
+  update: DealUpdate,
+): Promise<{ replies: Reply[]; options?: PendingOption[] }> {
+  const { t, locale } = session;
+  const text = (s: string, tone: 'info' | 'warning' | 'error' = 'info'): Reply => ({
+    kind: 'text',
+    locale,
+    text: s,
+    tone,
+  });
+  const pick = (n: number) => (inboxId ? encodePayload({ type: 'pick', inboxId, option: n }) : '');
+  switch (outcome.status) {
+    case 'applied':
+      return {
+        replies: [
+          changeReply(session, {
+            dealId: outcome.deal.id,
+            eventId: outcome.event.id,
+            account: outcome.account.name,
+            stage: outcome.deal.stage,
+            owner: await ownerName(deps, session, outcome.deal.ownerId),
+            created: outcome.created,
+            diff: outcome.diff,
+            currency: outcome.deal.currency,
+            notes: outcome.notes,
+          }),
+        ],
+      };
+    case 'ambiguous_account': {
+      const options: PendingOption[] = [
+        ...outcome.candidates.map((a: Account) => ({ accountId: a.id })),
+        { newAccount: true as const },
+      ];
+      return {
+        replies: [
+          {
+            kind: 'choice',
+            locale,
+            text: t.ambiguousAccount(outcome.name),
+            options: [
+              ...outcome.candidates.map((a, n) => ({ label: a.name, payload: pick(n) })),
+              { label: t.newAccountOption(outcome.name), payload: pick(outcome.candidates.length) },
+            ],
+          },
+        ],
+        options,
+      };
+    }
+    case 'ambiguous_deal': {
+      const options: PendingOption[] = [
+        ...outcome.deals.map((d) => ({ dealId: d.id })),
+        { newDeal: true as const, accountId: outcome.account.id },
+      ];
+      return {
+        replies: [
+          {
+            kind: 'choice',
+            locale,
+            text: t.ambiguousDeal(outcome.account.name),
+            options: [
+              ...outcome.deals.map((d, n) => ({ label: dealLabel(session, d), payload: pick(n) })),
+              { label: t.buttons.newDeal, payload: pick(outcome.deals.length) },
+            ],
+          },
+        ],
+        options,
+      };
+    }
+    case 'not_allowed': {
+      if (outcome.reason === 'read_only') return { replies: [text(t.readOnly, 'warning')] };
+      const owner = outcome.deal ? await ownerName(deps, session, outcome.deal.ownerId) : '';
+      const account = outcome.account?.name ?? update.account ?? '';
+      if (!outcome.account || !inboxId)
+        return { replies: [text(t.teammateDeal(account, owner), 'warning')] };
+      return {
+        replies: [
+          {
+            kind: 'choice',
+            locale,
+            text: t.teammateDeal(account, owner),
+            options: [{ label: t.buttons.openOwn, payload: pick(0) }],
+          },
+        ],
+        options: [{ newDeal: true, accountId: outcome.account.id }],
+      };
+    }
+    case 'no_account':
+      return { replies: [text(t.noAccount)] };
+    case 'not_found':
+      return { replies: [text(t.notFound, 'warning')] };
+    case 'conflict':
+      return { replies: [text(t.conflict, 'warning')] };
+  }
+}
+
+export function optionToApply(option: PendingOption): ApplyOptions {
+  if ('newDeal' in option) return { accountId: option.accountId, newDeal: true };
+  if ('newAccount' in option) return { newAccount: true };
+  if ('dealId' in option) return { dealId: option.dealId };
+  return { accountId: option.accountId };
+}
