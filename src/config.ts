@@ -46,10 +46,7 @@ const EnvSchema = z.object({
   ),
   PGLITE_DIR: optionalString,
   PORT: intIn(1, 65535, 3000),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-    .optional()
-    .default('info'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 
   SLACK_BOT_TOKEN: optionalString.refine((s) => s === undefined || s.startsWith('xoxb-'), {
     message: 'must be a bot token starting with xoxb-',
@@ -122,7 +119,8 @@ export class ConfigError extends Error {
 export interface Config {
   database: { url: string | undefined; pgliteDir: string };
   port: number;
-  logLevel: Env['LOG_LEVEL'];
+  /** Unset: info for servers, warn for the console chat and one-shot commands. */
+  logLevel: Env['LOG_LEVEL'] | undefined;
   slack:
     | {
         botToken: string;

@@ -1,0 +1,67 @@
+/**
+ * Process entry for long-running mode: configuration → database → adapters
+ * and scheduler, with a graceful shutdown on SIGTERM / SIGINT.
+ */
+import { type App, createApp } from './app.ts';
+import type { CliContext } from './cli/command.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+
+/** Something that runs while the process lives: an adapter, the scheduler, the HTTP server. */
+export interface Service {
+  name: string;
+  start(): Promise<void>;
+  /** Stop taking new work, finish what is in flight. */
+  stop(): Promise<void>;
+}
+
+export type ServiceFactory = (app: App, logger: Logger) => Service | null;
+
+/** Adapters and jobs register here; each returns null when its configuration is absent. */
+export const SERVICE_FACTORIES: ServiceFactory[] = [];
+
+const SHUTDOWN_TIMEOUT_MS = 9_000;
+
+export async function startServices(ctx: CliContext, config: Config): Promise<number> {
+  const logger = ctx.logger(config.logLevel ?? 'info');
+  const database = await ctx.openDb();
+  const app = createApp(config, database, logger);
+  const services = SERVICE_FACTORIES.map((f) => f(app, logger)).filter(
+    (s): s is Service => s !== null,
+  );
+  if (services.length === 0) {
+    logger.error('no service is configured to run');
+    return 1;
+  }
+  for (const s of services) {
+    await s.start();
+    logger.info({ service: s.name }, 'started');
+  }
+  ctx.io.stderr.write(
+    `pipebot: running ${services.map((s) => s.name).join(', ')} on ${app.describe}\n`,
+  );
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+
+  const timer = setTimeout(() => {
+    logger.error('shutdown took too long; exiting');
+    process.exit(1);
+  }, SHUTDOWN_TIMEOUT_MS);
+  timer.unref();
+  for (const s of [...services].reverse()) {
+    try {
+      await s.stop();
+    } catch (err) {
+      logger.error({ err, service: s.name }, 'stopping failed');
+    }
+  }
+  clearTimeout(timer);
+  return 0;
+}
