@@ -71,6 +71,14 @@ export interface PipelineRow {
   weighted: string[];
 }
 
+export interface ReportSection {
+  heading?: string;
+  lines?: string[];
+  items?: { text: string; detail?: string; actions?: ActionButton[] }[];
+  /** How many more items there were than shown. */
+  more?: number;
+}
+
 export type Reply = { locale: Locale } & (
   | { kind: 'text'; text: string; tone?: Tone; ephemeral?: boolean }
   | {
@@ -101,6 +109,8 @@ export type Reply = { locale: Locale } & (
       more?: number;
     }
   | { kind: 'help'; title: string; sections: { heading: string; lines: string[] }[] }
+  /** Digests, nudges and answers with several parts: sections of lines and/or actionable items. */
+  | { kind: 'report'; title: string; sections: ReportSection[]; footer?: string }
   | { kind: 'image'; title: string; png: Uint8Array; alt: string }
 );
 

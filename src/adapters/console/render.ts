@@ -111,6 +111,22 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): string {
       }
       return lines.join('\n');
     }
+    case 'report': {
+      const lines = [`■ ${safe(reply.title)}`];
+      for (const s of reply.sections) {
+        if (s.heading) lines.push(`  ${safe(s.heading)}`);
+        for (const l of s.lines ?? []) lines.push(`    ${safe(l)}`);
+        for (const i of s.items ?? []) {
+          const acts = i.actions?.length
+            ? `  [${i.actions.map((a) => safe(a.label)).join(' | ')}]`
+            : '';
+          lines.push(`    - ${safe(i.text)}${i.detail ? ` (${safe(i.detail)})` : ''}${acts}`);
+        }
+        if (s.more) lines.push(zh ? `    ……还有 ${s.more} 项` : `    …and ${s.more} more`);
+      }
+      if (reply.footer) lines.push(`  ${safe(reply.footer)}`);
+      return lines.join('\n');
+    }
     case 'image':
       return `▣ ${safe(reply.title)} (${safe(reply.alt)})`;
   }
