@@ -41,9 +41,9 @@ export const importCommand: Command = {
     const parser = createReadStream(file).pipe(
       parse({
         bom: true,
+        info: true,
         relax_column_count: true,
         skip_empty_lines: true,
-        trim: false,
         max_record_size: 1_000_000,
       }),
     );
@@ -51,14 +51,19 @@ export const importCommand: Command = {
     const good: CsvDealRow[] = [];
     const bad: RowError[] = [];
     try {
-      for await (const record of parser as AsyncIterable<string[]>) {
-        const line = (parser as unknown as { info: { lines: number } }).info.lines;
+      for await (const { record, info } of parser as AsyncIterable<{
+        record: string[];
+        info: { lines: number };
+      }>) {
+        const line = info.lines;
         if (!header) {
           const h = readHeader(record);
           if ('error' in h) throw new UsageError(h.error);
           header = h.index;
           continue;
         }
+        // Spreadsheets often end with rows of empty cells: not data, not an error.
+        if (record.every((f) => f.trim() === '')) continue;
         const r = parseCsvRow(record, line, header, template, workspace.currency);
         if (isRowError(r)) bad.push(r);
         else good.push(r as CsvDealRow);
