@@ -221,7 +221,7 @@ describe.each(DRIVERS)('assistant on %s', (driver) => {
     });
     const teammateEdit = await bot.handleAction(actor('T3', 'dan'), edit);
     expect(teammateEdit.form).toBeUndefined();
-    for (const junk of ['undo:1 or 1=1', 'pick:x', '', 'edit:' + 'a'.repeat(200)]) {
+    for (const junk of ['undo:1 or 1=1', 'pick:x', '', `edit:${'a'.repeat(200)}`]) {
       const res = await bot.handleAction(actor('T3', 'carol'), junk);
       expect(res.replies[0]).toMatchObject({ text: 'That button is no longer valid.' });
     }
