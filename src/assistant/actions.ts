@@ -18,7 +18,7 @@ import { parsePayload } from './payloads.ts';
 import { dealCard } from './replies.ts';
 import type { Reply } from './types.ts';
 import { undoReply } from './undoReply.ts';
-import { optionToApply, type PendingState, runUpdates } from './updates.ts';
+import { optionToApply, type PendingState, runUpdates, storable } from './updates.ts';
 
 export interface ActionResult {
   replies: Reply[];
@@ -146,23 +146,24 @@ async function pick(
     .returning();
   if (!claimed[0]) return warn(t.choiceExpired);
 
-  // The original author's session: their timezone and language apply to the update.
-  const run = await runUpdates(
-    deps,
-    session,
-    row.id,
-    pending.updates,
-    pending.index,
-    optionToApply(chosen),
-    pending.contextDealId,
-    pending.degraded,
-  );
+  // Continue where the message stopped, recording progress with each change.
   const previous = Array.isArray(row.replies) ? (row.replies as Reply[]) : [];
-  await finishInbox(deps.db, row.id, run.pending ? 'needs_input' : 'processed', {
-    pending: run.pending,
-    replies: [...previous, ...run.replies],
-    now: session.now,
+  const run = await runUpdates(deps, session, {
+    inboxId: row.id,
+    updates: pending.updates,
+    start: pending.index,
+    firstOptions: optionToApply(chosen),
+    contextDealId: pending.contextDealId,
+    degraded: pending.degraded,
+    previous,
   });
+  if (run.pending || !run.finished) {
+    await finishInbox(deps.db, row.id, run.pending ? 'needs_input' : 'processed', {
+      pending: run.pending,
+      replies: storable([...previous, ...run.replies]),
+      now: session.now,
+    });
+  }
   if (run.changedDeals.length) deps.onChange?.(session);
   return { replies: run.replies, changed: true };
 }

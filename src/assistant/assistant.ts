@@ -4,29 +4,22 @@
  * returns. Every message is stored in the inbox before anything else happens.
  */
 import { and, eq, ne } from 'drizzle-orm';
-import {
-  dealEvents,
-  type InboxRow,
-  inbox,
-  members,
-  watchedChannels,
-  workspaces,
-} from '../db/schema.ts';
+import { dealEvents, type InboxRow, inbox, watchedChannels, workspaces } from '../db/schema.ts';
 import { errorMessage } from '../errors.ts';
-import { recentAccountNames } from '../pipeline/accounts.ts';
 import {
-  claimInbox,
+  claimWithSession,
   failedInbox,
   findInbox,
   finishInbox,
   getInbox,
+  ingestIncoming,
   storeIncoming,
   unfinishedInbox,
 } from '../pipeline/inbox.ts';
 import { undoEvent } from '../pipeline/undo.ts';
 import { hasDealContent } from '../pipeline/update.ts';
-import { dealForMessage, memberOpenDeals } from '../pipeline/views.ts';
-import { ensureMember, ensureWorkspace } from '../pipeline/workspaces.ts';
+import { dealForMessage, extractionContext } from '../pipeline/views.ts';
+import { ensureMember, ensureWorkspace, refreshMember } from '../pipeline/workspaces.ts';
 import type { ExtractContext, ExtractResult } from '../understand/extraction.ts';
 import { type ActionResult, handleAction } from './actions.ts';
 import { parseCommand, runCommand } from './commands.ts';
@@ -34,7 +27,7 @@ import { type AssistantDeps, resolveActor, type Session, sessionFor } from './co
 import { type EditForm, type EditValues, editForm, submitEdit } from './edit.ts';
 import { messages } from './i18n/index.ts';
 import type { Actor, HandleResult, IncomingMessage, ReceiveResult, Reply } from './types.ts';
-import { type PendingState, runUpdates } from './updates.ts';
+import { type PendingState, runUpdates, storable } from './updates.ts';
 
 /** Extractors see at most this much of a message; the whole text stays in the inbox. */
 export const MAX_EXTRACT_CHARS = 4000;
@@ -71,32 +64,59 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   const now = () => deps.now?.() ?? new Date();
   const log = deps.logger;
 
-  async function receive(incoming: IncomingMessage): Promise<ReceiveResult> {
+  const LEASE_MS = 120_000;
+
+  /**
+   * Store a message (and its workspace and member on first sight) in one
+   * round trip; with `claim`, also take it for processing right away.
+   */
+  async function ingest(incoming: IncomingMessage, claim: boolean) {
+    const at = now();
+    const input = {
+      platform: incoming.platform,
+      workspace: incoming.workspace,
+      defaults: deps.defaults,
+      sender: incoming.sender,
+      channel: incoming.channel,
+      messageId: incoming.messageId,
+      text: incoming.text,
+      replyTo: incoming.replyTo ?? null,
+      receivedAt: incoming.sentAt,
+      meta: incoming.meta ?? {},
+      claimUntil: claim ? new Date(at.getTime() + LEASE_MS) : null,
+    };
+    const fast = await ingestIncoming(deps.db, input);
+    if (fast) {
+      // Keep what the platform tells us about the person current (name, timezone, rights).
+      const member = await refreshMember(deps.db, fast.member, incoming.sender);
+      return { ...fast, member };
+    }
+    // A concurrent first message created the workspace or member: take the slower, always-correct path.
     const workspace = await ensureWorkspace(
       deps.db,
       { platform: incoming.platform, ...incoming.workspace },
       deps.defaults,
     );
     const member = await ensureMember(deps.db, workspace, incoming.sender);
-    const { row, duplicate } = await storeIncoming(deps.db, {
-      platform: incoming.platform,
-      channel: incoming.channel,
-      messageId: incoming.messageId,
+    const stored = await storeIncoming(deps.db, {
+      ...input,
       workspaceId: workspace.id,
       memberId: member.id,
-      text: incoming.text,
-      replyTo: incoming.replyTo ?? null,
-      receivedAt: incoming.sentAt,
-      meta: incoming.meta,
     });
-    return { inboxId: row.id, duplicate, status: row.status };
+    return { workspace, member, row: stored.row, duplicate: stored.duplicate };
+  }
+
+  async function receive(incoming: IncomingMessage): Promise<ReceiveResult> {
+    const r = await ingest(incoming, false);
+    return { inboxId: r.row.id, duplicate: r.duplicate, status: r.row.status };
   }
 
   async function extractFor(session: Session, text: string): Promise<ExtractResult> {
-    const [knownAccounts, openDeals] = await Promise.all([
-      recentAccountNames(deps.db, session.workspace.id),
-      memberOpenDeals(deps.db, session.workspace.id, session.member.id),
-    ]);
+    const { knownAccounts, openDeals } = await extractionContext(
+      deps.db,
+      session.workspace.id,
+      session.member.id,
+    );
     const ctx: ExtractContext = {
       now: session.now,
       timezone: session.timezone,
@@ -109,28 +129,39 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     return deps.extractor.extract(text.slice(0, MAX_EXTRACT_CHARS), ctx);
   }
 
-  async function sessionOfRow(row: InboxRow): Promise<Session> {
-    const [ws] = await deps.db.select().from(workspaces).where(eq(workspaces.id, row.workspaceId));
-    const [m] = row.memberId
-      ? await deps.db
-          .select()
-          .from(members)
-          .where(and(eq(members.workspaceId, row.workspaceId), eq(members.id, row.memberId)))
-      : [];
-    if (!ws || !m) throw new Error(`inbox ${row.id} has no workspace or member`);
-    const session = sessionFor(ws, m, now(), row.text);
-    session.channel = row.channel;
-    return session;
-  }
-
   /** The core of one message: command, question, chit-chat or updates. */
-  async function interpret(
-    session: Session,
-    row: InboxRow,
-  ): Promise<{ replies: Reply[]; pending: PendingState | null }> {
+  async function interpret(session: Session, row: InboxRow): Promise<ProcessResult> {
     const { t, locale } = session;
+    const finish = async (
+      replies: Reply[],
+      status: 'processed' | 'needs_input' = 'processed',
+      pending: PendingState | null = null,
+    ) => {
+      await finishInbox(deps.db, row.id, status, {
+        pending,
+        replies: storable(replies),
+        now: session.now,
+      });
+      return { claimed: true, replies, status };
+    };
+
+    // A message that stopped half-way (a crash between two of its updates) resumes where it was.
+    const resumed = row.pending as PendingState | null;
+    if (resumed && resumed.options.length === 0 && resumed.index > 0) {
+      const previous = Array.isArray(row.replies) ? (row.replies as Reply[]) : [];
+      return applyAll(
+        session,
+        row,
+        resumed.updates,
+        resumed.index,
+        resumed.contextDealId,
+        resumed.degraded,
+        previous,
+      );
+    }
+
     const command = parseCommand(row.text);
-    if (command) return { replies: await runCommand(deps, session, command), pending: null };
+    if (command) return finish(await runCommand(deps, session, command));
 
     const result = await extractFor(session, row.text);
     const degraded = result.degraded ? t.aiUnavailable : null;
@@ -149,38 +180,61 @@ export function createAssistant(deps: AssistantDeps): Assistant {
               sections: [{ heading: '', lines: t.questionFallback.lines }],
             },
           ];
-      return { replies: withNote(replies), pending: null };
+      return finish(withNote(replies));
     }
     const meaningful = updates.filter((u) => hasDealContent(u) || u.account);
     if (intent === 'other' || meaningful.length === 0) {
-      const text = intent === 'other' ? t.chitchat : t.noContent;
-      return { replies: withNote([{ kind: 'text', locale, text }]), pending: null };
+      return finish(
+        withNote([{ kind: 'text', locale, text: intent === 'other' ? t.chitchat : t.noContent }]),
+      );
     }
     const contextDealId = row.replyTo
       ? await dealForMessage(deps.db, session.workspace.id, row.platform, row.channel, row.replyTo)
       : null;
-    const run = await runUpdates(deps, session, row.id, meaningful, 0, {}, contextDealId, degraded);
-    if (run.changedDeals.length) deps.onChange?.(session);
-    return { replies: run.pending ? run.replies : withNote(run.replies), pending: run.pending };
+    return applyAll(session, row, meaningful, 0, contextDealId, degraded, []);
   }
 
-  async function process(
-    inboxId: string,
-    options: { retryFailed?: boolean } = {},
+  async function applyAll(
+    session: Session,
+    row: InboxRow,
+    updates: PendingState['updates'],
+    start: number,
+    contextDealId: string | null,
+    degraded: string | null,
+    previous: Reply[],
   ): Promise<ProcessResult> {
-    const row = await claimInbox(deps.db, inboxId, now(), options);
-    if (!row) return { claimed: false, replies: [], status: 'processed' };
-    let session: Session | undefined;
-    try {
-      session = await sessionOfRow(row);
-      const { replies, pending } = await interpret(session, row);
-      const status = pending ? 'needs_input' : 'processed';
-      await finishInbox(deps.db, row.id, status, {
-        pending,
-        replies: serializable(replies),
-        now: now(),
+    const run = await runUpdates(deps, session, {
+      inboxId: row.id,
+      updates,
+      start,
+      firstOptions: {},
+      contextDealId,
+      degraded,
+      previous,
+    });
+    if (run.changedDeals.length) deps.onChange?.(session);
+    const replies = [...previous, ...run.replies];
+    if (run.pending) {
+      await finishInbox(deps.db, row.id, 'needs_input', {
+        pending: run.pending,
+        replies: storable(replies),
+        now: session.now,
       });
-      return { claimed: true, replies, status };
+      return { claimed: true, replies, status: 'needs_input' };
+    }
+    if (!run.finished) {
+      await finishInbox(deps.db, row.id, 'processed', {
+        replies: storable(replies),
+        now: session.now,
+      });
+    }
+    return { claimed: true, replies, status: 'processed' };
+  }
+
+  async function work(row: InboxRow, session: Session | undefined): Promise<ProcessResult> {
+    try {
+      if (!session) throw new Error(`inbox ${row.id} has no workspace or member`);
+      return await interpret(session, row);
     } catch (err) {
       log.error(
         { err, inboxId: row.id, workspaceId: row.workspaceId },
@@ -200,11 +254,33 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     }
   }
 
+  async function process(
+    inboxId: string,
+    options: { retryFailed?: boolean } = {},
+  ): Promise<ProcessResult> {
+    const claimed = await claimWithSession(deps.db, inboxId, now(), {
+      ...options,
+      leaseMs: LEASE_MS,
+    });
+    if (!claimed) return { claimed: false, replies: [], status: 'processed' };
+    const session = sessionFor(claimed.workspace, claimed.member, now(), claimed.row.text);
+    session.channel = claimed.row.channel;
+    return work(claimed.row, session);
+  }
+
   async function handleMessage(incoming: IncomingMessage): Promise<HandleResult> {
-    const received = await receive(incoming);
-    if (received.duplicate) return { ...received, replies: [] };
-    const result = await process(received.inboxId);
-    return { ...received, status: result.status, replies: result.claimed ? result.replies : [] };
+    const r = await ingest(incoming, true);
+    const base = { inboxId: r.row.id, duplicate: r.duplicate, status: r.row.status };
+    if (r.duplicate) return { ...base, replies: [] };
+    if (r.row.status !== 'processing') {
+      // Stored by the slow path without a claim: claim it the usual way.
+      const result = await process(r.row.id);
+      return { ...base, status: result.status, replies: result.claimed ? result.replies : [] };
+    }
+    const session = sessionFor(r.workspace, r.member, now(), r.row.text);
+    session.channel = r.row.channel;
+    const result = await work(r.row, session);
+    return { ...base, status: result.status, replies: result.replies };
   }
 
   async function handleEdited(incoming: IncomingMessage): Promise<Reply[]> {
@@ -301,13 +377,6 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     recover,
     retryFailed,
   };
-}
-
-/** Replies are stored with the inbox row; images are kept out of the database. */
-function serializable(replies: Reply[]): unknown {
-  return replies.map((r) =>
-    r.kind === 'image' ? { kind: 'image', title: r.title, alt: r.alt, locale: r.locale } : r,
-  );
 }
 
 export { getInbox };

@@ -1,11 +1,18 @@
 /**
- * Applying a message's updates one by one. When one needs the user to choose
- * (which account, which deal), the rest wait in the inbox row's `pending`
- * state and continue when the choice arrives, so nothing is lost or applied twice.
+ * Applying a message's updates one by one. Each change commits together with
+ * the message's progress in its inbox row (how far it got, the replies so
+ * far), so after a crash the message resumes where it stopped and no update
+ * is applied twice. When one needs the user to choose (which account, which
+ * deal), the rest wait in the row's `pending` state until the choice arrives.
  */
 import { and, eq } from 'drizzle-orm';
 import { type Account, type Deal, members } from '../db/schema.ts';
-import { type ApplyOptions, type ApplyOutcome, applyUpdate } from '../pipeline/deals.ts';
+import {
+  type AppliedOutcome,
+  type ApplyOptions,
+  type ApplyOutcome,
+  applyUpdate,
+} from '../pipeline/deals.ts';
 import type { DealUpdate } from '../understand/extraction.ts';
 import type { AssistantDeps, Session } from './context.ts';
 import { formatMoney, stageLabel } from './format.ts';
@@ -19,53 +26,113 @@ export type PendingOption =
   | { dealId: string }
   | { newDeal: true; accountId: string };
 
+/** Stored in `inbox.pending`: where a message stands while it is being applied or awaits a choice. */
 export interface PendingState {
   updates: DealUpdate[];
-  /** The update waiting for a choice. */
+  /** The next update to apply (or the one waiting for a choice). */
   index: number;
+  /** Non-empty when waiting for the user to choose. */
   options: PendingOption[];
   contextDealId: string | null;
   degraded: string | null;
 }
 
+export interface RunInput {
+  inboxId: string | null;
+  updates: DealUpdate[];
+  start: number;
+  firstOptions: ApplyOptions;
+  contextDealId: string | null;
+  /** A note to append after the last reply (e.g. the AI was unavailable). */
+  degraded: string | null;
+  /** Replies already given for this message (a resumed or continued message). */
+  previous: Reply[];
+}
+
 export interface RunResult {
+  /** Replies of this run (not including `previous`). */
   replies: Reply[];
   pending: PendingState | null;
-  /** Deals written by this run (for change hooks and thread context). */
+  /** Deals written by this run. */
   changedDeals: string[];
+  /** True when the last write also marked the inbox row processed (no further write needed). */
+  finished: boolean;
+}
+
+/** Replies as stored with the inbox row; images stay out of the database. */
+export function storable(replies: Reply[]): unknown {
+  return replies.map((r) =>
+    r.kind === 'image' ? { kind: 'image', title: r.title, alt: r.alt, locale: r.locale } : r,
+  );
 }
 
 export async function runUpdates(
   deps: AssistantDeps,
   session: Session,
-  inboxId: string | null,
-  updates: DealUpdate[],
-  start: number,
-  firstOptions: ApplyOptions,
-  contextDealId: string | null,
-  degraded: string | null,
+  input: RunInput,
 ): Promise<RunResult> {
+  const { updates, inboxId, degraded } = input;
   const replies: Reply[] = [];
   const changedDeals: string[] = [];
   const base = { workspace: session.workspace, member: session.member, now: session.now, inboxId };
-  for (let i = start; i < updates.length; i++) {
-    const update = updates[i]!;
-    const options: ApplyOptions = i === start ? { ...firstOptions } : {};
-    if (contextDealId) options.contextDealId = contextDealId;
+  const note: Reply[] = degraded
+    ? [{ kind: 'text', locale: session.locale, text: degraded, tone: 'info' }]
+    : [];
+  let finished = false;
+
+  for (let i = input.start; i < updates.length; i++) {
+    const update = updates[i] as DealUpdate;
+    const options: ApplyOptions = i === input.start ? { ...input.firstOptions } : {};
+    if (input.contextDealId) options.contextDealId = input.contextDealId;
+    const last = i === updates.length - 1;
+    let applied: Reply | null = null;
+    if (inboxId) {
+      options.inbox = async (outcome) => {
+        applied = await appliedReply(deps, session, outcome);
+        const soFar = [...input.previous, ...replies, applied, ...(last ? note : [])];
+        return {
+          id: inboxId,
+          status: last ? ('processed' as const) : ('processing' as const),
+          pending: last
+            ? null
+            : ({
+                updates,
+                index: i + 1,
+                options: [],
+                contextDealId: input.contextDealId,
+                degraded,
+              } satisfies PendingState),
+          replies: storable(soFar),
+        };
+      };
+    }
     const outcome = await applyUpdate(deps.db, base, update, options);
+    if (outcome.status === 'applied') {
+      changedDeals.push(outcome.deal.id);
+      replies.push(applied ?? (await appliedReply(deps, session, outcome)));
+      finished = last && inboxId !== null;
+      continue;
+    }
     const step = await replyFor(deps, session, outcome, inboxId, update);
     replies.push(...step.replies);
-    if (outcome.status === 'applied') changedDeals.push(outcome.deal.id);
+    finished = false;
     if (step.options) {
       return {
         replies,
-        pending: { updates, index: i, options: step.options, contextDealId, degraded },
+        pending: {
+          updates,
+          index: i,
+          options: step.options,
+          contextDealId: input.contextDealId,
+          degraded,
+        },
         changedDeals,
+        finished: false,
       };
     }
     if (outcome.status === 'not_allowed' && outcome.reason === 'read_only') break;
   }
-  return { replies, pending: null, changedDeals };
+  return { replies: [...replies, ...note], pending: null, changedDeals, finished };
 }
 
 async function ownerName(deps: AssistantDeps, session: Session, ownerId: string): Promise<string> {
@@ -75,6 +142,24 @@ async function ownerName(deps: AssistantDeps, session: Session, ownerId: string)
     .from(members)
     .where(and(eq(members.workspaceId, session.workspace.id), eq(members.id, ownerId)));
   return row?.name ?? '';
+}
+
+async function appliedReply(
+  deps: AssistantDeps,
+  session: Session,
+  outcome: AppliedOutcome,
+): Promise<Reply> {
+  return changeReply(session, {
+    dealId: outcome.deal.id,
+    eventId: outcome.event.id,
+    account: outcome.account.name,
+    stage: outcome.deal.stage,
+    owner: await ownerName(deps, session, outcome.deal.ownerId),
+    created: outcome.created,
+    diff: outcome.diff,
+    currency: outcome.deal.currency,
+    notes: outcome.notes,
+  });
 }
 
 function dealLabel(session: Session, deal: Deal): string {
@@ -87,7 +172,7 @@ function dealLabel(session: Session, deal: Deal): string {
 async function replyFor(
   deps: AssistantDeps,
   session: Session,
-  outcome: ApplyOutcome,
+  outcome: Exclude<ApplyOutcome, AppliedOutcome>,
   inboxId: string | null,
   update: DealUpdate,
 ): Promise<{ replies: Reply[]; options?: PendingOption[] }> {
@@ -100,22 +185,6 @@ async function replyFor(
   });
   const pick = (n: number) => (inboxId ? encodePayload({ type: 'pick', inboxId, option: n }) : '');
   switch (outcome.status) {
-    case 'applied':
-      return {
-        replies: [
-          changeReply(session, {
-            dealId: outcome.deal.id,
-            eventId: outcome.event.id,
-            account: outcome.account.name,
-            stage: outcome.deal.stage,
-            owner: await ownerName(deps, session, outcome.deal.ownerId),
-            created: outcome.created,
-            diff: outcome.diff,
-            currency: outcome.deal.currency,
-            notes: outcome.notes,
-          }),
-        ],
-      };
     case 'ambiguous_account': {
       const options: PendingOption[] = [
         ...outcome.candidates.map((a: Account) => ({ accountId: a.id })),

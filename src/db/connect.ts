@@ -37,18 +37,22 @@ export interface OpenOptions {
   pgliteDir?: string;
   /** Postgres pool size. */
   max?: number;
+  /** Called with every statement sent to Postgres (round-trip counting in benchmarks). */
+  onQuery?: (statement: string) => void;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const url = options.url;
-  if (url && /^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options.max ?? 10);
+  if (url && /^postgres(ql)?:\/\//.test(url))
+    return openPostgres(url, options.max ?? 10, options.onQuery);
   if (url === 'memory://') return openPglite(undefined);
   return openPglite(resolve(options.pgliteDir ?? './data/pglite'));
 }
 
-function openPostgres(url: string, max: number): Database {
+function openPostgres(url: string, max: number, onQuery?: (statement: string) => void): Database {
   const client = postgres(url, {
     max,
+    ...(onQuery ? { debug: (_connection: number, statement: string) => onQuery(statement) } : {}),
     onnotice: () => {},
     // Fail fast when the server is down instead of queueing forever.
     connect_timeout: 10,

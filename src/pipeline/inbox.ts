@@ -4,8 +4,16 @@
  * not processed again; a crash leaves a `received` row that is picked up later.
  */
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
-import type { Executor } from '../db/connect.ts';
-import { type InboxRow, type InboxStatus, inbox, type Platform } from '../db/schema.ts';
+import { type Executor, queryRows } from '../db/connect.ts';
+import {
+  type InboxRow,
+  type InboxStatus,
+  inbox,
+  type Member,
+  type Platform,
+  type Workspace,
+} from '../db/schema.ts';
+import { inboxFromJson, memberFromJson, parseJson, workspaceFromJson } from './rows.ts';
 
 export interface InboxKey {
   platform: Platform;
@@ -108,13 +116,15 @@ export async function finishInbox(
   status: Exclude<InboxStatus, 'received' | 'processing'>,
   fields: { error?: string | null; pending?: unknown; replies?: unknown; now: Date },
 ): Promise<void> {
+  // A failure keeps `pending` and `replies` as they were: they record how far the message got.
+  const keep = status === 'failed';
   await db
     .update(inbox)
     .set({
       status,
       error: fields.error ?? null,
-      pending: fields.pending ?? null,
-      replies: fields.replies ?? null,
+      ...(keep && fields.pending === undefined ? {} : { pending: fields.pending ?? null }),
+      ...(keep && fields.replies === undefined ? {} : { replies: fields.replies ?? null }),
       processedAt: fields.now,
       leaseUntil: null,
     })
@@ -152,4 +162,130 @@ export async function failedInbox(
     )
     .orderBy(inbox.receivedAt)
     .limit(limit);
+}
+
+export interface IngestInput {
+  platform: Platform;
+  workspace: { externalId: string; name?: string };
+  defaults: { timezone: string; locale: string; currency: string };
+  sender: {
+    externalId: string;
+    displayName?: string;
+    timezone?: string | null;
+    locale?: string | null;
+    isAdmin?: boolean;
+    canWrite?: boolean;
+  };
+  channel: string;
+  messageId: string;
+  text: string;
+  replyTo: string | null;
+  receivedAt: Date;
+  meta: Record<string, unknown>;
+  /** Claim the row for processing right away (until this instant), or leave it `received`. */
+  claimUntil: Date | null;
+}
+
+export interface IngestResult {
+  workspace: Workspace;
+  member: Member;
+  row: InboxRow;
+  duplicate: boolean;
+}
+
+/**
+ * First sight of a message in one round trip: find or create its workspace
+ * and member, and store (and optionally claim) the inbox row. Existing
+ * workspace and member rows are read, not rewritten, so concurrent messages
+ * do not queue on them. Returns null in the rare race where a concurrent
+ * first message created the workspace or member in between; the caller then
+ * takes the slower path.
+ */
+export async function ingestIncoming(
+  db: Executor,
+  input: IngestInput,
+): Promise<IngestResult | null> {
+  const s = input.sender;
+  const rows = await queryRows<{ ws: unknown; m: unknown; ib: unknown }>(
+    db,
+    sql`with ws_new as (
+          insert into workspaces (platform, external_id, name, timezone, locale, currency)
+          values (${input.platform}, ${input.workspace.externalId}, ${input.workspace.name ?? ''},
+                  ${input.defaults.timezone}, ${input.defaults.locale}, ${input.defaults.currency})
+          on conflict (platform, external_id) do nothing
+          returning *),
+        ws as (
+          select * from ws_new
+          union all
+          select * from workspaces
+          where platform = ${input.platform} and external_id = ${input.workspace.externalId}
+            and not exists (select 1 from ws_new)),
+        m_new as (
+          insert into members (workspace_id, external_id, display_name, timezone, locale, can_write, role)
+          select ws.id, ${s.externalId}, ${s.displayName ?? s.externalId}, ${s.timezone ?? null}, ${s.locale ?? null},
+                 ${s.canWrite ?? true},
+                 case when ${Boolean(s.isAdmin)} or not exists (select 1 from members x where x.workspace_id = ws.id)
+                      then 'admin' else 'rep' end
+          from ws
+          on conflict (workspace_id, external_id) do nothing
+          returning *),
+        m as (
+          select * from m_new
+          union all
+          select mm.* from members mm, ws
+          where mm.workspace_id = ws.id and mm.external_id = ${s.externalId} and not exists (select 1 from m_new)),
+        ib as (
+          insert into inbox (platform, channel, message_id, workspace_id, member_id, text, reply_to, received_at, meta,
+                             status, lease_until, attempts)
+          select ${input.platform}, ${input.channel}, ${input.messageId}, ws.id, m.id, ${input.text}, ${input.replyTo},
+                 ${input.receivedAt.toISOString()}::timestamptz, ${JSON.stringify(input.meta)}::jsonb,
+                 ${input.claimUntil ? 'processing' : 'received'},
+                 ${input.claimUntil ? input.claimUntil.toISOString() : null}::timestamptz,
+                 ${input.claimUntil ? 1 : 0}
+          from ws, m
+          on conflict (platform, channel, message_id) do nothing
+          returning *)
+        select row_to_json(ws) as ws, row_to_json(m) as m, (select row_to_json(ib) from ib) as ib
+        from ws, m`,
+  );
+  const r = rows[0];
+  if (!r) return null;
+  const workspace = workspaceFromJson(parseJson(r.ws));
+  const member = memberFromJson(parseJson(r.m));
+  if (r.ib) return { workspace, member, row: inboxFromJson(parseJson(r.ib)), duplicate: false };
+  const existing = await findInbox(db, input);
+  if (!existing) return null;
+  return { workspace, member, row: existing, duplicate: true };
+}
+
+/** Claim a row and load its workspace and member in one round trip. */
+export async function claimWithSession(
+  db: Executor,
+  id: string,
+  now: Date,
+  options: { leaseMs?: number; retryFailed?: boolean } = {},
+): Promise<{ row: InboxRow; workspace: Workspace; member: Member } | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const leaseUntil = new Date(now.getTime() + (options.leaseMs ?? 120_000));
+  const rows = await queryRows<{ ib: unknown; ws: unknown; m: unknown }>(
+    db,
+    sql`with c as (
+          update inbox set status = 'processing', lease_until = ${leaseUntil.toISOString()}::timestamptz,
+                           attempts = attempts + 1
+          where id = ${id}::uuid
+            and (status = 'received'
+                 or (status = 'processing' and lease_until < ${now.toISOString()}::timestamptz)
+                 ${options.retryFailed ? sql`or status = 'failed'` : sql``})
+          returning *)
+        select row_to_json(c) as ib, row_to_json(w) as ws, row_to_json(m) as m
+        from c join workspaces w on w.id = c.workspace_id
+        join members m on m.id = c.member_id and m.workspace_id = c.workspace_id`,
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return {
+    row: inboxFromJson(parseJson(r.ib)),
+    workspace: workspaceFromJson(parseJson(r.ws)),
+    member: memberFromJson(parseJson(r.m)),
+  };
 }

@@ -258,3 +258,42 @@ export async function dealForMessage(
   );
   return rows.length === 1 && rows[0] ? rows[0].deal_id : null;
 }
+
+/**
+ * What an extractor should know, in one round trip: the workspace's most
+ * recently active account names and the member's open deals.
+ */
+export async function extractionContext(
+  db: Executor,
+  workspaceId: string,
+  memberId: string,
+): Promise<{
+  knownAccounts: string[];
+  openDeals: { account: string; stage: string; dealId: string }[];
+}> {
+  const rows = await queryRows<{ known: unknown; open: unknown }>(
+    db,
+    sql`select
+          (select coalesce(json_agg(x.name order by x.t desc), '[]'::json) from (
+             select a.name, r.t from (
+               select account_id, max(last_activity_at) as t from (
+                 select account_id, last_activity_at from deals
+                 where workspace_id = ${workspaceId} and status <> 'void'
+                 order by last_activity_at desc limit 400) recent
+               group by account_id) r
+             join accounts a on a.id = r.account_id
+             order by r.t desc limit 200) x) as known,
+          (select coalesce(json_agg(json_build_object('account', a.name, 'stage', d.stage, 'dealId', d.id)
+                                    order by d.last_activity_at desc), '[]'::json)
+           from (select id, account_id, stage, last_activity_at from deals
+                 where workspace_id = ${workspaceId} and owner_id = ${memberId} and status = 'open'
+                 order by last_activity_at desc limit 20) d
+           join accounts a on a.id = d.account_id) as open`,
+  );
+  const r = rows[0];
+  const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+  return {
+    knownAccounts: r ? parse<string[]>(r.known) : [],
+    openDeals: r ? parse<{ account: string; stage: string; dealId: string }[]>(r.open) : [],
+  };
+}

@@ -79,22 +79,7 @@ export async function ensureMember(
     .where(and(eq(members.workspaceId, workspace.id), eq(members.externalId, ref.externalId)))
     .limit(1);
   const found = existing[0];
-  if (found) {
-    const patch: Partial<Member> = {};
-    if (ref.displayName && ref.displayName !== found.displayName)
-      patch.displayName = ref.displayName;
-    if (ref.timezone && ref.timezone !== found.timezone) patch.timezone = ref.timezone;
-    if (ref.canWrite !== undefined && ref.canWrite !== found.canWrite)
-      patch.canWrite = ref.canWrite;
-    if (ref.isAdmin && found.role !== 'admin') patch.role = 'admin';
-    if (Object.keys(patch).length === 0) return found;
-    const [updated] = await db
-      .update(members)
-      .set(patch)
-      .where(eq(members.id, found.id))
-      .returning();
-    return updated ?? found;
-  }
+  if (found) return refreshMember(db, found, ref);
   const [{ count } = { count: 0 }] = await db
     .select({ count: sql<number>`count(*)::int` })
     .from(members)
@@ -122,6 +107,22 @@ export async function ensureMember(
     .limit(1);
   if (!again) throw new Error('member vanished after conflict');
   return again;
+}
+
+/** Bring a member row up to date with what the platform says now (one write, only when something changed). */
+export async function refreshMember(db: Executor, found: Member, ref: MemberRef): Promise<Member> {
+  const patch: Partial<Member> = {};
+  if (ref.displayName && ref.displayName !== found.displayName) patch.displayName = ref.displayName;
+  if (ref.timezone && ref.timezone !== found.timezone) patch.timezone = ref.timezone;
+  if (ref.canWrite !== undefined && ref.canWrite !== found.canWrite) patch.canWrite = ref.canWrite;
+  if (ref.isAdmin && found.role !== 'admin') patch.role = 'admin';
+  if (Object.keys(patch).length === 0) return found;
+  const [updated] = await db
+    .update(members)
+    .set(patch)
+    .where(and(eq(members.id, found.id), eq(members.workspaceId, found.workspaceId)))
+    .returning();
+  return updated ?? found;
 }
 
 export function templateOf(workspace: Pick<Workspace, 'stageTemplate'>): StageTemplate {

@@ -1,5 +1,5 @@
 // Proves the conversation core end to end on both drivers: inbox first and idempotent, change previews with undo/edit, choices, thread context, commands, failures and forged payloads.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Assistant, createAssistant } from '../../src/assistant/assistant.ts';
 import type { Actor, IncomingMessage, Reply } from '../../src/assistant/types.ts';
@@ -75,6 +75,13 @@ const makeScript = (): Record<string, Extraction | Error> => ({
     ],
   },
   'what is in negotiation?': { intent: 'question', updates: [] },
+  'Umbrella moved to quote; Flaky signed up for a demo': {
+    intent: 'update',
+    updates: [
+      upd({ account: 'Umbrella', stage: 'quote' }),
+      upd({ account: 'Flaky', stage: 'proposal' }),
+    ],
+  },
   boom: new Error('extractor exploded'),
 });
 
@@ -303,6 +310,44 @@ describe.each(DRIVERS)('assistant on %s', (driver) => {
     expect(kinds(mine?.result.replies ?? [])).toEqual(['change']);
     const second = await bot.recover();
     expect(second.find((x) => x.row.id === stored.inboxId)).toBeUndefined();
+  });
+
+  it('resumes a message after a failure between its updates without applying the first one twice', async () => {
+    await bot.handleMessage(
+      msg('T11', 'ivy', 'Umbrella moved to quote; Flaky signed up for a demo'),
+    );
+    // That first delivery created both deals; now inject a database fault for the second deal's writes.
+    await t.db.execute(sql`create or replace function pipebot_test_fail_flaky() returns trigger as $$
+      begin if new.title = 'Flaky' then raise exception 'injected fault'; end if; return new; end $$ language plpgsql`);
+    await t.db.execute(
+      sql`create trigger pipebot_test_fail before update on deals for each row execute function pipebot_test_fail_flaky()`,
+    );
+    const m = msg('T11', 'ivy', 'Umbrella moved to quote; Flaky signed up for a demo');
+    SCRIPT[m.text] = {
+      intent: 'update',
+      updates: [
+        upd({ account: 'Umbrella', amount: 70000, currency: 'USD' }),
+        upd({ account: 'Flaky', amount: 5000, currency: 'USD' }),
+      ],
+    };
+    const first = await bot.handleMessage(m);
+    expect(first.status).toBe('failed');
+    const [stuck] = await t.db.select().from(inbox).where(eq(inbox.id, first.inboxId));
+    expect((stuck?.pending as { index: number }).index).toBe(1);
+    await t.db.execute(sql`drop trigger pipebot_test_fail on deals`);
+    const retried = await bot.retryFailed(null);
+    const mine = retried.find((x) => x.row.id === first.inboxId);
+    expect(mine?.result.status).toBe('processed');
+    const changes = (mine?.result.replies ?? []).filter((r) => r.kind === 'change');
+    expect(changes.map((c) => (c.kind === 'change' ? c.account : ''))).toEqual([
+      'Umbrella',
+      'Flaky',
+    ]);
+    const events = await t.db
+      .select()
+      .from(dealEvents)
+      .where(eq(dealEvents.inboxId, first.inboxId));
+    expect(events.map((e) => e.kind).sort()).toEqual(['update', 'update']);
   });
 
   it('answers questions with what it can do, and runs commands', async () => {
