@@ -14,9 +14,9 @@ import {
   CHART_PADDING,
   CHART_WIDTH,
   COLORS,
-  LABEL_FONT_SIZE,
   MAX_LABEL_WIDTH,
   MAX_TITLE_WIDTH,
+  STAGE_LABEL_FONT_SIZE,
   TITLE_FONT_SIZE,
 } from './theme.ts';
 import { vegaLiteToSvg } from './vegaSvg.ts';
@@ -59,7 +59,7 @@ export function buildFunnelSpec(input: FunnelChartInput): TopLevelSpec {
     countText: formatCount(s.count, locale),
     conversionText: s.conversion === null ? '' : `→ ${formatPercent(s.conversion, locale)}`,
   }));
-  const labels = stages.map((s) => fitText(s.label, MAX_LABEL_WIDTH, LABEL_FONT_SIZE));
+  const labels = stages.map((s) => fitText(s.label, MAX_LABEL_WIDTH, STAGE_LABEL_FONT_SIZE));
   const xMax = maxCount / BAR_SHARE;
 
   return {
@@ -81,7 +81,7 @@ export function buildFunnelSpec(input: FunnelChartInput): TopLevelSpec {
         axis: {
           title: null,
           labelExpr: rowLabelExpr(labels),
-          labelFontSize: 13,
+          labelFontSize: STAGE_LABEL_FONT_SIZE,
           labelColor: COLORS.title,
           ticks: false,
           domain: false,
@@ -112,7 +112,7 @@ export function buildFunnelSpec(input: FunnelChartInput): TopLevelSpec {
           align: 'left',
           dx: 6,
           fontWeight: 'bold',
-          fontSize: 13,
+          fontSize: STAGE_LABEL_FONT_SIZE,
           color: COLORS.title,
         },
         encoding: {
@@ -124,7 +124,7 @@ export function buildFunnelSpec(input: FunnelChartInput): TopLevelSpec {
         mark: {
           type: 'text',
           align: 'right',
-          fontSize: 13,
+          fontSize: STAGE_LABEL_FONT_SIZE,
           color: COLORS.green,
           fontWeight: 'bold',
         },
@@ -138,11 +138,11 @@ export function buildFunnelSpec(input: FunnelChartInput): TopLevelSpec {
 }
 
 /** The funnel as an SVG document (what {@link renderFunnelChart} rasterises). */
-export function funnelChartSvg(input: unknown): Promise<string> {
+export async function funnelChartSvg(input: FunnelChartInput): Promise<string> {
   return vegaLiteToSvg(buildFunnelSpec(parseChartInput(FunnelChartInputSchema, input, 'funnel')));
 }
 
 /** The funnel as PNG bytes, {@link CHART_WIDTH} CSS px wide at 2x. */
-export function renderFunnelChart(input: FunnelChartInput): Promise<Buffer> {
+export async function renderFunnelChart(input: FunnelChartInput): Promise<Buffer> {
   return renderSpecToPng(buildFunnelSpec(parseChartInput(FunnelChartInputSchema, input, 'funnel')));
 }

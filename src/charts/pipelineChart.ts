@@ -17,6 +17,7 @@ import {
   LABEL_FONT_SIZE,
   MAX_LABEL_WIDTH,
   MAX_TITLE_WIDTH,
+  STAGE_LABEL_FONT_SIZE,
   TITLE_FONT_SIZE,
 } from './theme.ts';
 import { FORMAT_TYPES, type MoneyFormatOptions, vegaLiteToSvg } from './vegaSvg.ts';
@@ -51,7 +52,7 @@ export function buildPipelineSpec(input: PipelineChartInput): TopLevelSpec {
     weighted: s.weighted,
     note: `${formatMoneyCompact(s.total, currency, locale)} · ${text.deals(formatCount(s.count, locale))}`,
   }));
-  const labels = stages.map((s) => fitText(s.label, MAX_LABEL_WIDTH, LABEL_FONT_SIZE));
+  const labels = stages.map((s) => fitText(s.label, MAX_LABEL_WIDTH, STAGE_LABEL_FONT_SIZE));
   const x = { type: 'quantitative' as const, scale: { domain: [0, maxTotal * LABEL_HEADROOM] } };
   const seriesColor = {
     type: 'nominal',
@@ -74,7 +75,7 @@ export function buildPipelineSpec(input: PipelineChartInput): TopLevelSpec {
         axis: {
           title: null,
           labelExpr: rowLabelExpr(labels),
-          labelFontSize: 13,
+          labelFontSize: STAGE_LABEL_FONT_SIZE,
           labelColor: COLORS.title,
           ticks: false,
           domain: false,
@@ -120,14 +121,14 @@ export function buildPipelineSpec(input: PipelineChartInput): TopLevelSpec {
 }
 
 /** The pipeline chart as an SVG document (what {@link renderPipelineChart} rasterises). */
-export function pipelineChartSvg(input: unknown): Promise<string> {
+export async function pipelineChartSvg(input: PipelineChartInput): Promise<string> {
   return vegaLiteToSvg(
     buildPipelineSpec(parseChartInput(PipelineChartInputSchema, input, 'pipeline')),
   );
 }
 
 /** The pipeline chart as PNG bytes, {@link CHART_WIDTH} CSS px wide at 2x. */
-export function renderPipelineChart(input: PipelineChartInput): Promise<Buffer> {
+export async function renderPipelineChart(input: PipelineChartInput): Promise<Buffer> {
   return renderSpecToPng(
     buildPipelineSpec(parseChartInput(PipelineChartInputSchema, input, 'pipeline')),
   );

@@ -11,6 +11,8 @@ export const CHART_PADDING = 20;
 
 export const TITLE_FONT_SIZE = 18;
 export const LABEL_FONT_SIZE = 12;
+/** Stage names on the category axis, a little larger than other labels. */
+export const STAGE_LABEL_FONT_SIZE = 13;
 /** Longest stage label, in px, before it is shortened with an ellipsis. */
 export const MAX_LABEL_WIDTH = 200;
 export const MAX_TITLE_WIDTH = CHART_WIDTH - 2 * CHART_PADDING;

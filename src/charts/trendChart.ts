@@ -20,6 +20,8 @@ import {
 import { FORMAT_TYPES, type MoneyFormatOptions, vegaLiteToSvg } from './vegaSvg.ts';
 
 const HEIGHT = 440;
+/** Past this many weeks the line alone reads better than a dot per week. */
+const MAX_WEEKS_WITH_POINTS = 26;
 /** At most this many week labels on the axis; the rest are skipped evenly. */
 const MAX_WEEK_LABELS = 12;
 
@@ -27,6 +29,15 @@ const TEXT: Record<Locale, { created: string; won: string; wonAmount: string; de
   en: { created: 'Deals created', won: 'Deals won', wonAmount: 'Amount won', deals: 'Deals' },
   'zh-CN': { created: '新增商机', won: '成交商机', wonAmount: '成交金额', deals: '商机数' },
 };
+
+/** Whole-number ticks 0, step, 2·step… covering `max`, with about five steps of 1, 2 or 5 × 10ⁿ. */
+export function countTicks(max: number): number[] {
+  const raw = Math.max(1, max / 5);
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw)!;
+  const top = Math.max(step, Math.ceil(max / step) * step);
+  return Array.from({ length: top / step + 1 }, (_, i) => i * step);
+}
 
 /** Size in CSS pixels; the PNG is twice this. */
 export function trendChartSize(): { width: number; height: number } {
@@ -45,6 +56,10 @@ export function buildTrendSpec(input: TrendChartInput): TopLevelSpec {
     { row, series: text.created, value: w.created },
     { row, series: text.won, value: w.won },
   ]);
+  // Floors keep all-zero weeks readable (a zero line at the bottom) instead of
+  // a degenerate [0, 0] domain.
+  const ticks = countTicks(Math.max(...weeks.map((w) => Math.max(w.created, w.won))));
+  const maxAmount = Math.max(...weeks.map((w) => w.wonAmount)) || 1000;
   const color = {
     type: 'nominal',
     scale: {
@@ -85,6 +100,7 @@ export function buildTrendSpec(input: TrendChartInput): TopLevelSpec {
           y: {
             field: 'wonAmount',
             type: 'quantitative',
+            scale: { domain: [0, maxAmount], nice: true },
             axis: {
               orient: 'right',
               title: text.wonAmount,
@@ -101,17 +117,21 @@ export function buildTrendSpec(input: TrendChartInput): TopLevelSpec {
       },
       {
         data: { values: counts },
-        mark: { type: 'line', strokeWidth: 2.5, point: { size: 36, filled: true } },
+        mark: {
+          type: 'line',
+          strokeWidth: 2.5,
+          point: weeks.length <= MAX_WEEKS_WITH_POINTS ? { size: 36, filled: true } : false,
+        },
         encoding: {
           x: { field: 'row', type: 'ordinal', bandPosition: 0.5 },
           y: {
             field: 'value',
             type: 'quantitative',
+            scale: { domain: [0, ticks.at(-1)!], nice: false },
             axis: {
               title: text.deals,
-              tickMinStep: 1,
+              values: ticks,
               format: ',d',
-              tickCount: 5,
               grid: true,
               domain: false,
               ticks: false,
@@ -126,11 +146,11 @@ export function buildTrendSpec(input: TrendChartInput): TopLevelSpec {
 }
 
 /** The trend chart as an SVG document (what {@link renderTrendChart} rasterises). */
-export function trendChartSvg(input: unknown): Promise<string> {
+export async function trendChartSvg(input: TrendChartInput): Promise<string> {
   return vegaLiteToSvg(buildTrendSpec(parseChartInput(TrendChartInputSchema, input, 'trend')));
 }
 
 /** The trend chart as PNG bytes, {@link CHART_WIDTH} CSS px wide at 2x. */
-export function renderTrendChart(input: TrendChartInput): Promise<Buffer> {
+export async function renderTrendChart(input: TrendChartInput): Promise<Buffer> {
   return renderSpecToPng(buildTrendSpec(parseChartInput(TrendChartInputSchema, input, 'trend')));
 }

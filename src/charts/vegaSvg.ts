@@ -74,18 +74,26 @@ function configureVega(): void {
   );
 }
 
-function refuse(what: string): Promise<never> {
-  return Promise.reject(
-    new ChartError('load_refused', `chart rendering loads nothing from outside: ${what}`),
-  );
+/**
+ * A loader that loads nothing. Vega logs a failed load and carries on with
+ * empty data, so refusals are also recorded for the caller to fail on.
+ */
+function offlineLoader(): { loader: vega.Loader; refused: string[] } {
+  const refused: string[] = [];
+  const refuse = (what: string): Promise<never> => {
+    refused.push(what);
+    return Promise.reject(new Error(`chart rendering loads nothing from outside: ${what}`));
+  };
+  return {
+    refused,
+    loader: {
+      load: (uri) => refuse(uri),
+      sanitize: (uri) => refuse(uri),
+      http: (uri) => refuse(uri),
+      file: (filename) => refuse(filename),
+    },
+  };
 }
-
-const offlineLoader: vega.Loader = {
-  load: (uri) => refuse(uri),
-  sanitize: (uri) => refuse(uri),
-  http: (uri) => refuse(uri),
-  file: (filename) => refuse(filename),
-};
 
 // Vega runs on the main thread and numbers SVG clip-path/gradient ids from a
 // global counter; one view at a time keeps ids (and so output) reproducible.
@@ -98,13 +106,14 @@ export function vegaLiteToSvg(spec: TopLevelSpec): Promise<string> {
     let view: vega.View | undefined;
     try {
       const compiled = vegaLite.compile(spec).spec;
-      view = new vega.View(vega.parse(compiled), {
-        renderer: 'none',
-        loader: offlineLoader,
-        logLevel: vega.Error,
-      });
+      const { loader, refused } = offlineLoader();
+      view = new vega.View(vega.parse(compiled), { renderer: 'none', loader, logLevel: vega.None });
       scenegraph.resetSVGDefIds();
-      return await view.toSVG();
+      const svg = await view.toSVG();
+      if (refused.length > 0) {
+        throw new ChartError('load_refused', `chart spec asks to load ${refused.join(', ')}`);
+      }
+      return svg;
     } catch (err) {
       if (err instanceof ChartError) throw err;
       throw new ChartError('render_failed', 'Vega could not render the chart', { cause: err });
