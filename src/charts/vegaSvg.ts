@@ -2,8 +2,9 @@
  * Vega-Lite spec → Vega view → SVG string, headless and offline.
  *
  * Vega is configured once for this process: text is measured with the chart
- * font's real glyph widths, chart formatters are registered as expression
- * functions, and the view's loader refuses every URL and file, so a spec can
+ * font's real glyph widths, the money formatter is registered as an
+ * expression function (axis ticks are chosen by Vega, so they cannot be
+ * formatted beforehand), and the view's loader refuses every URL and file, so a spec can
  * never make rendering touch the network or the disk.
  */
 import * as vega from 'vega';
@@ -12,7 +13,7 @@ import vegaLite from 'vega-lite';
 import type { Locale } from '../pipeline/stages.ts';
 import { ChartError } from './errors.ts';
 import { chartFontMetrics } from './font.ts';
-import { formatCount, formatMoneyCompact, formatWeekStart } from './format.ts';
+import { formatMoneyCompact } from './format.ts';
 import { createLimiter } from './limit.ts';
 
 /** The parts of vega-scenegraph that vega's type definitions leave out. */
@@ -37,8 +38,6 @@ function isBold(weight: TextItem['fontWeight']): boolean {
 /** Expression functions usable as Vega-Lite custom `formatType`s. */
 export const FORMAT_TYPES = {
   money: 'pipebotMoney',
-  count: 'pipebotCount',
-  week: 'pipebotWeek',
 } as const;
 
 // A type alias, not an interface: Vega-Lite's `format` wants an index signature.
@@ -65,12 +64,6 @@ function configureVega(): void {
 
   vega.expressionFunction(FORMAT_TYPES.money, (value: number, opt: MoneyFormatOptions) =>
     formatMoneyCompact(value, opt.currency, opt.locale),
-  );
-  vega.expressionFunction(FORMAT_TYPES.count, (value: number, opt: { locale: Locale }) =>
-    formatCount(value, opt.locale),
-  );
-  vega.expressionFunction(FORMAT_TYPES.week, (value: number | Date, opt: { locale: Locale }) =>
-    formatWeekStart(Number(value), opt.locale),
   );
 }
 
