@@ -10,7 +10,11 @@ export function percentile(samples: number[], p: number): number {
 export const median = (samples: number[]) => percentile(samples, 50);
 
 /** Run `fn` `warmup` times unmeasured, then `runs` times; return each run's milliseconds. */
-export async function timeRuns(fn: (i: number) => Promise<unknown>, runs: number, warmup = 3): Promise<number[]> {
+export async function timeRuns(
+  fn: (i: number) => Promise<unknown>,
+  runs: number,
+  warmup = 3,
+): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await fn(-1 - i);
   const out: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -23,5 +27,9 @@ export async function timeRuns(fn: (i: number) => Promise<unknown>, runs: number
 
 export function fmtMs(ms: number): string {
   if (!Number.isFinite(ms)) return 'n/a';
-  return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`;
+  return ms >= 100
+    ? `${ms.toFixed(0)} ms`
+    : ms >= 10
+      ? `${ms.toFixed(1)} ms`
+      : `${ms.toFixed(2)} ms`;
 }

@@ -333,7 +333,7 @@ describe.each(DRIVERS)('assistant on %s', (driver) => {
     const first = await bot.handleMessage(m);
     expect(first.status).toBe('failed');
     const [stuck] = await t.db.select().from(inbox).where(eq(inbox.id, first.inboxId));
-    expect((stuck?.pending as { index: number }).index).toBe(1);
+    expect(stuck?.pending).toMatchObject({ index: 1 });
     await t.db.execute(sql`drop trigger pipebot_test_fail on deals`);
     const retried = await bot.retryFailed(null);
     const mine = retried.find((x) => x.row.id === first.inboxId);
