@@ -1,0 +1,165 @@
+/**
+ * The update path end to end (inbox → extract offline → apply → reply) on an
+ * existing deal, against the same writes as one hand-written SQL transaction
+ * over the same driver; and the database round trips it takes.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { type Assistant, createAssistant } from '../../src/assistant/assistant.ts';
+import type { IncomingMessage } from '../../src/assistant/types.ts';
+import { type Db, type Driver, queryRows } from '../../src/db/connect.ts';
+import { silentLogger } from '../../src/log.ts';
+import { createOfflineExtractor } from '../../src/understand/offline/index.ts';
+import { generate, shapeFor } from '../generate.ts';
+import { type BenchOptions, type Figure, freshDatabase, rss } from '../lib/harness.ts';
+import { fmtMs, median, percentile } from '../lib/stats.ts';
+
+interface Target {
+  dealId: string;
+  account: string;
+  owner: string;
+  ownerId: string;
+}
+
+async function targets(db: Db, workspaceId: string, n: number): Promise<Target[]> {
+  return queryRows<Target>(
+    db,
+    sql`select d.id as "dealId", a.name as account, m.external_id as owner, m.id as "ownerId"
+        from deals d join accounts a on a.id = d.account_id join members m on m.id = d.owner_id
+        where d.workspace_id = ${workspaceId} and d.status = 'open'
+        order by d.id limit ${n}`,
+  );
+}
+
+function message(t: Target, i: number, runId: string): IncomingMessage {
+  return {
+    platform: 'slack',
+    workspace: { externalId: 'BENCH0' },
+    sender: { externalId: t.owner, displayName: `Rep ${t.owner.slice(1)}` },
+    channel: `D-${t.owner}`,
+    messageId: `${runId}-${i}`,
+    text: `met ${t.account}, they want ${50 + (i % 40)}k now, follow up Friday`,
+    sentAt: new Date(),
+  };
+}
+
+/** The same writes, by hand: store the message, change the deal, record the event, mark the message done. */
+async function handWritten(
+  db: Db,
+  workspaceId: string,
+  t: Target,
+  i: number,
+  runId: string,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await queryRows<{ id: string }>(
+      tx,
+      sql`insert into inbox (platform, channel, message_id, workspace_id, member_id, text, status)
+          values ('slack', ${`D-${t.owner}`}, ${`${runId}-h${i}`}, ${workspaceId}, ${t.ownerId}, 'baseline', 'processing')
+          returning id`,
+    );
+    const [d] = await queryRows<{ version: number }>(
+      tx,
+      sql`update deals set amount = ${50000 + i}, last_activity_at = now(), version = version + 1
+          where id = ${t.dealId} and workspace_id = ${workspaceId} returning version`,
+    );
+    await tx.execute(
+      sql`insert into deal_events (id, workspace_id, deal_id, actor_id, kind, diff, inbox_id, version)
+          values (${randomUUID()}, ${workspaceId}, ${t.dealId}, ${t.ownerId}, 'update',
+                  ${JSON.stringify({ amount: { before: 1, after: 50000 + i } })}::jsonb, ${row!.id}, ${d!.version})`,
+    );
+    await tx.execute(
+      sql`update inbox set status = 'processed', processed_at = now() where id = ${row!.id}`,
+    );
+  });
+}
+
+export async function benchUpdatePath(driver: Driver, options: BenchOptions): Promise<Figure[]> {
+  const database = await freshDatabase(driver, options, 'update');
+  try {
+    const gen = await generate(database.db, shapeFor(options.quick ? 1_000 : 10_000), options.now);
+    const bot: Assistant = createAssistant({
+      db: database.db,
+      extractor: createOfflineExtractor(),
+      defaults: { timezone: 'UTC', locale: 'en', currency: 'USD' },
+      logger: silentLogger,
+    });
+    const n = options.quick ? 60 : 600;
+    const ts = await targets(database.db, gen.bigWorkspaceId, n);
+    const runId = randomUUID().slice(0, 8);
+
+    // Warm up both paths (caches, prepared plans, JIT).
+    for (let i = 0; i < 20; i++) {
+      await bot.handleMessage(message(ts[i % ts.length]!, -1 - i, runId));
+      await handWritten(database.db, gen.bigWorkspaceId, ts[i % ts.length]!, -1 - i, runId);
+    }
+
+    // Interleave ours and the baseline so that both see the same machine state.
+    const ours: number[] = [];
+    const base: number[] = [];
+    let failures = 0;
+    for (let i = 0; i < n; i++) {
+      const t = ts[i % ts.length]!;
+      let t0 = performance.now();
+      const r = await bot.handleMessage(message(t, i, runId));
+      ours.push(performance.now() - t0);
+      if (r.status !== 'processed' || r.replies[0]?.kind !== 'change') failures++;
+      t0 = performance.now();
+      await handWritten(database.db, gen.bigWorkspaceId, t, i, runId);
+      base.push(performance.now() - t0);
+    }
+
+    const figures: Figure[] = [];
+    const p50 = median(ours);
+    const p99 = percentile(ours, 99);
+    const ratio = p50 / median(base);
+    const goalP50 = driver === 'postgres' ? 5 : 15;
+    figures.push({
+      figure: 'update handled end to end (inbox → extract offline → apply → reply), existing deal',
+      driver,
+      value: `p50 ${fmtMs(p50)}, p99 ${fmtMs(p99)} (${n} updates)`,
+      goal: driver === 'postgres' ? 'p50 ≤ 5 ms, p99 ≤ 20 ms; ≤ 2× baseline' : 'p50 ≤ 15 ms',
+      met: driver === 'postgres' ? p50 <= goalP50 && p99 <= 20 && ratio <= 2 : p50 <= goalP50,
+      ratio: `${ratio.toFixed(2)}× hand-written SQL (p50 ${fmtMs(median(base))})`,
+      note: failures ? `${failures} updates did not produce a change` : undefined,
+    });
+
+    if (driver === 'postgres') {
+      const t = ts[0]!;
+      database.statements.length = 0;
+      await bot.handleMessage(message(t, n + 1, runId));
+      const count = database.statements.length;
+      figures.push({
+        figure: 'database round trips for one update to an existing deal',
+        driver,
+        value: String(count),
+        goal: '≤ 6',
+        met: count <= 6,
+        note: database.statements
+          .map((s) => s.trim().split(/\s+/).slice(0, 3).join(' '))
+          .join(' | '),
+      });
+    }
+
+    // Memory: RSS before and after 10,000 more updates through the same process.
+    const memN = options.quick ? 200 : 10_000;
+    global.gc?.();
+    const before = rss();
+    for (let i = 0; i < memN; i++)
+      await bot.handleMessage(message(ts[i % ts.length]!, 100_000 + i, runId));
+    global.gc?.();
+    const after = rss();
+    const growth = (after - before) / before;
+    figures.push({
+      figure: `process memory (RSS) before / after ${memN.toLocaleString('en')} updates`,
+      driver,
+      value: `${before.toFixed(0)} MB / ${after.toFixed(0)} MB (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(0)}%)`,
+      goal: '≤ 200 MB idle; growth ≤ 20%',
+      met: before <= 200 && growth <= 0.2,
+      note: driver === 'pglite' ? 'includes the embedded database in the same process' : undefined,
+    });
+    return figures;
+  } finally {
+    await database.drop();
+  }
+}
