@@ -18,7 +18,7 @@ import {
 } from '../pipeline/inbox.ts';
 import { undoEvent } from '../pipeline/undo.ts';
 import { hasDealContent } from '../pipeline/update.ts';
-import { dealForMessage, extractionContext } from '../pipeline/views.ts';
+import { dealForMessage, type ExtractionHints, extractionContext } from '../pipeline/views.ts';
 import { ensureMember, ensureWorkspace, refreshMember } from '../pipeline/workspaces.ts';
 import type { ExtractContext, ExtractResult } from '../understand/extraction.ts';
 import { type ActionResult, handleAction } from './actions.ts';
@@ -84,6 +84,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       receivedAt: incoming.sentAt,
       meta: incoming.meta ?? {},
       claimUntil: claim ? new Date(at.getTime() + LEASE_MS) : null,
+      withHints: claim,
     };
     const fast = await ingestIncoming(deps.db, input);
     if (fast) {
@@ -111,12 +112,13 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     return { inboxId: r.row.id, duplicate: r.duplicate, status: r.row.status };
   }
 
-  async function extractFor(session: Session, text: string): Promise<ExtractResult> {
-    const { knownAccounts, openDeals } = await extractionContext(
-      deps.db,
-      session.workspace.id,
-      session.member.id,
-    );
+  async function extractFor(
+    session: Session,
+    text: string,
+    given?: ExtractionHints,
+  ): Promise<ExtractResult> {
+    const { knownAccounts, openDeals } =
+      given ?? (await extractionContext(deps.db, session.workspace.id, session.member.id));
     const ctx: ExtractContext = {
       now: session.now,
       timezone: session.timezone,
@@ -130,7 +132,11 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   }
 
   /** The core of one message: command, question, chit-chat or updates. */
-  async function interpret(session: Session, row: InboxRow): Promise<ProcessResult> {
+  async function interpret(
+    session: Session,
+    row: InboxRow,
+    hints?: ExtractionHints,
+  ): Promise<ProcessResult> {
     const { t, locale } = session;
     const finish = async (
       replies: Reply[],
@@ -163,7 +169,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const command = parseCommand(row.text);
     if (command) return finish(await runCommand(deps, session, command));
 
-    const result = await extractFor(session, row.text);
+    const result = await extractFor(session, row.text, hints);
     const degraded = result.degraded ? t.aiUnavailable : null;
     const withNote = (replies: Reply[]): Reply[] =>
       degraded ? [...replies, { kind: 'text', locale, text: degraded, tone: 'info' }] : replies;
@@ -231,10 +237,14 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     return { claimed: true, replies, status: 'processed' };
   }
 
-  async function work(row: InboxRow, session: Session | undefined): Promise<ProcessResult> {
+  async function work(
+    row: InboxRow,
+    session: Session | undefined,
+    hints?: ExtractionHints,
+  ): Promise<ProcessResult> {
     try {
       if (!session) throw new Error(`inbox ${row.id} has no workspace or member`);
-      return await interpret(session, row);
+      return await interpret(session, row, hints);
     } catch (err) {
       log.error(
         { err, inboxId: row.id, workspaceId: row.workspaceId },
@@ -279,7 +289,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     }
     const session = sessionFor(r.workspace, r.member, now(), r.row.text);
     session.channel = r.row.channel;
-    const result = await work(r.row, session);
+    const result = await work(r.row, session, 'hints' in r ? r.hints : undefined);
     return { ...base, status: result.status, replies: result.replies };
   }
 

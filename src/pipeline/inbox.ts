@@ -14,6 +14,7 @@ import {
   type Workspace,
 } from '../db/schema.ts';
 import { inboxFromJson, memberFromJson, parseJson, workspaceFromJson } from './rows.ts';
+import { type ExtractionHints, extractionHintsSql, parseHints } from './views.ts';
 
 export interface InboxKey {
   platform: Platform;
@@ -184,6 +185,8 @@ export interface IngestInput {
   meta: Record<string, unknown>;
   /** Claim the row for processing right away (until this instant), or leave it `received`. */
   claimUntil: Date | null;
+  /** Also return the extractor's hints (known accounts, the member's open deals). */
+  withHints?: boolean;
 }
 
 export interface IngestResult {
@@ -191,6 +194,7 @@ export interface IngestResult {
   member: Member;
   row: InboxRow;
   duplicate: boolean;
+  hints?: ExtractionHints;
 }
 
 /**
@@ -206,7 +210,13 @@ export async function ingestIncoming(
   input: IngestInput,
 ): Promise<IngestResult | null> {
   const s = input.sender;
-  const rows = await queryRows<{ ws: unknown; m: unknown; ib: unknown }>(
+  const rows = await queryRows<{
+    ws: unknown;
+    m: unknown;
+    ib: unknown;
+    known?: unknown;
+    open?: unknown;
+  }>(
     db,
     sql`with ws_new as (
           insert into workspaces (platform, external_id, name, timezone, locale, currency)
@@ -246,13 +256,23 @@ export async function ingestIncoming(
           on conflict (platform, channel, message_id) do nothing
           returning *)
         select row_to_json(ws) as ws, row_to_json(m) as m, (select row_to_json(ib) from ib) as ib
+          ${input.withHints ? sql`, ${extractionHintsSql(sql`ws.id`, sql`m.id`)}` : sql``}
         from ws, m`,
   );
   const r = rows[0];
   if (!r) return null;
   const workspace = workspaceFromJson(parseJson(r.ws));
   const member = memberFromJson(parseJson(r.m));
-  if (r.ib) return { workspace, member, row: inboxFromJson(parseJson(r.ib)), duplicate: false };
+  if (r.ib) {
+    const row = inboxFromJson(parseJson(r.ib));
+    return {
+      workspace,
+      member,
+      row,
+      duplicate: false,
+      ...(input.withHints ? { hints: parseHints(r as never) } : {}),
+    };
+  }
   const existing = await findInbox(db, input);
   if (!existing) return null;
   return { workspace, member, row: existing, duplicate: true };

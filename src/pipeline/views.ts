@@ -3,7 +3,7 @@
  * and `followups`, and the context an extractor gets. Every query is scoped
  * by workspace and by what the asker may see.
  */
-import { and, asc, desc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../db/connect.ts';
 import {
   accounts,
@@ -259,22 +259,18 @@ export async function dealForMessage(
   return rows.length === 1 && rows[0] ? rows[0].deal_id : null;
 }
 
-/**
- * What an extractor should know, in one round trip: the workspace's most
- * recently active account names and the member's open deals.
- */
-export async function extractionContext(
-  db: Executor,
-  workspaceId: string,
-  memberId: string,
-): Promise<{
+export interface ExtractionHints {
   knownAccounts: string[];
   openDeals: { account: string; stage: string; dealId: string }[];
-}> {
-  const rows = await queryRows<{ known: unknown; open: unknown }>(
-    db,
-    sql`select
-          (select coalesce(json_agg(x.name order by x.t desc), '[]'::json) from (
+}
+
+/**
+ * SQL for what an extractor should know: the workspace's most recently active
+ * account names and the member's open deals, as two JSON columns `known` and
+ * `open`. Embedded in the message-ingest statement so it costs no round trip.
+ */
+export function extractionHintsSql(workspaceId: SQL, memberId: SQL): SQL {
+  return sql`(select coalesce(json_agg(x.name order by x.t desc), '[]'::json) from (
              select a.name, r.t from (
                select account_id, max(last_activity_at) as t from (
                  select account_id, last_activity_at from deals
@@ -288,12 +284,26 @@ export async function extractionContext(
            from (select id, account_id, stage, last_activity_at from deals
                  where workspace_id = ${workspaceId} and owner_id = ${memberId} and status = 'open'
                  order by last_activity_at desc limit 20) d
-           join accounts a on a.id = d.account_id) as open`,
-  );
-  const r = rows[0];
+           join accounts a on a.id = d.account_id) as open`;
+}
+
+export function parseHints(row: { known: unknown; open: unknown } | undefined): ExtractionHints {
   const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
   return {
-    knownAccounts: r ? parse<string[]>(r.known) : [],
-    openDeals: r ? parse<{ account: string; stage: string; dealId: string }[]>(r.open) : [],
+    knownAccounts: row ? (parse<string[]>(row.known) ?? []) : [],
+    openDeals: row ? (parse<ExtractionHints['openDeals']>(row.open) ?? []) : [],
   };
+}
+
+/** What an extractor should know, in one round trip (when it did not come with the message). */
+export async function extractionContext(
+  db: Executor,
+  workspaceId: string,
+  memberId: string,
+): Promise<ExtractionHints> {
+  const rows = await queryRows<{ known: unknown; open: unknown }>(
+    db,
+    sql`select ${extractionHintsSql(sql`${workspaceId}::uuid`, sql`${memberId}::uuid`)}`,
+  );
+  return parseHints(rows[0]);
 }
