@@ -6,6 +6,7 @@
 import { and, eq, ne } from 'drizzle-orm';
 import { dealEvents, type InboxRow, inbox, watchedChannels, workspaces } from '../db/schema.ts';
 import { errorMessage } from '../errors.ts';
+import { metrics } from '../ops/metrics.ts';
 import {
   claimWithSession,
   failedInbox,
@@ -109,6 +110,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
 
   async function receive(incoming: IncomingMessage): Promise<ReceiveResult> {
     const r = await ingest(incoming, false);
+    metrics.messagesReceived.inc({ platform: incoming.platform, duplicate: String(r.duplicate) });
     return { inboxId: r.row.id, duplicate: r.duplicate, status: r.row.status };
   }
 
@@ -242,10 +244,20 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     session: Session | undefined,
     hints?: ExtractionHints,
   ): Promise<ProcessResult> {
+    const timer = metrics.processingSeconds.startTimer({ platform: row.platform });
     try {
       if (!session) throw new Error(`inbox ${row.id} has no workspace or member`);
-      return await interpret(session, row, hints);
+      const result = await interpret(session, row, hints);
+      metrics.messagesProcessed.inc({ platform: row.platform, outcome: result.status });
+      timer();
+      log.debug(
+        { inboxId: row.id, workspaceId: row.workspaceId, status: result.status },
+        'message processed',
+      );
+      return result;
     } catch (err) {
+      metrics.messagesProcessed.inc({ platform: row.platform, outcome: 'failed' });
+      timer();
       log.error(
         { err, inboxId: row.id, workspaceId: row.workspaceId },
         'processing a message failed',
@@ -280,6 +292,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
 
   async function handleMessage(incoming: IncomingMessage): Promise<HandleResult> {
     const r = await ingest(incoming, true);
+    metrics.messagesReceived.inc({ platform: incoming.platform, duplicate: String(r.duplicate) });
     const base = { inboxId: r.row.id, duplicate: r.duplicate, status: r.row.status };
     if (r.duplicate) return { ...base, replies: [] };
     if (r.row.status !== 'processing') {
