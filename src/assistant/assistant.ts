@@ -6,6 +6,7 @@
 import { and, eq, ne } from 'drizzle-orm';
 import { dealEvents, type InboxRow, inbox, watchedChannels, workspaces } from '../db/schema.ts';
 import { errorMessage } from '../errors.ts';
+import { storableText } from '../lib/text.ts';
 import { metrics } from '../ops/metrics.ts';
 import {
   claimWithSession,
@@ -61,6 +62,25 @@ export interface Assistant {
   readonly deps: AssistantDeps;
 }
 
+/** Text from the platform, made storable (no NUL, no lone surrogates). */
+function cleanActor<T extends Actor>(actor: T): T {
+  return {
+    ...actor,
+    workspace: {
+      ...actor.workspace,
+      ...(actor.workspace.name ? { name: storableText(actor.workspace.name) } : {}),
+    },
+    sender: {
+      ...actor.sender,
+      ...(actor.sender.displayName ? { displayName: storableText(actor.sender.displayName) } : {}),
+    },
+  };
+}
+
+function cleanIncoming(incoming: IncomingMessage): IncomingMessage {
+  return { ...cleanActor(incoming), text: storableText(incoming.text) };
+}
+
 export function createAssistant(deps: AssistantDeps): Assistant {
   const now = () => deps.now?.() ?? new Date();
   const log = deps.logger;
@@ -71,7 +91,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
    * Store a message (and its workspace and member on first sight) in one
    * round trip; with `claim`, also take it for processing right away.
    */
-  async function ingest(incoming: IncomingMessage, claim: boolean) {
+  async function ingest(raw: IncomingMessage, claim: boolean) {
+    const incoming = cleanIncoming(raw);
     const at = now();
     const input = {
       platform: incoming.platform,
@@ -109,6 +130,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   }
 
   async function receive(incoming: IncomingMessage): Promise<ReceiveResult> {
+    // (the text is cleaned inside ingest)
     const r = await ingest(incoming, false);
     metrics.messagesReceived.inc({ platform: incoming.platform, duplicate: String(r.duplicate) });
     return { inboxId: r.row.id, duplicate: r.duplicate, status: r.row.status };
@@ -386,9 +408,10 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     handleMessage,
     handleEdited,
     handleAction: async (actor, payload) =>
-      handleAction(deps, await resolveActor(deps, actor, null), payload),
-    runCommand: async (actor, text) => {
-      const session = await resolveActor(deps, actor, text);
+      handleAction(deps, await resolveActor(deps, cleanActor(actor), null), payload),
+    runCommand: async (actor, raw) => {
+      const text = storableText(raw);
+      const session = await resolveActor(deps, cleanActor(actor), text);
       const command = parseCommand(text) ?? { name: 'help' as const, args: '' };
       return runCommand(deps, session, command);
     },

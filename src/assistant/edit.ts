@@ -6,6 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { accounts } from '../db/schema.ts';
+import { storableText } from '../lib/text.ts';
 import { isValidLocalDate } from '../lib/time.ts';
 import { applyUpdate, type ClearableField, findDeal } from '../pipeline/deals.ts';
 import { canEditDeal } from '../pipeline/permissions.ts';
@@ -137,7 +138,9 @@ export async function submitEdit(
 ): Promise<SubmitResult> {
   const { t, locale } = session;
   const parsed = ValuesSchema.safeParse(raw);
-  const values = parsed.success ? parsed.data : {};
+  const values = Object.fromEntries(
+    Object.entries(parsed.success ? parsed.data : {}).map(([k, v]) => [k, storableText(v)]),
+  ) as Record<string, string>;
   const zh = locale === 'zh-CN';
   const errors: Partial<Record<EditField, string>> = {};
   const update = emptyUpdate(null);

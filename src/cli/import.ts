@@ -38,18 +38,26 @@ export const importCommand: Command = {
     );
     const template = templateOf(workspace);
 
+    let header: Map<CsvColumn, number> | undefined;
+    const good: CsvDealRow[] = [];
+    const bad: RowError[] = [];
     const parser = createReadStream(file).pipe(
       parse({
         bom: true,
         info: true,
         relax_column_count: true,
+        // A stray quote inside a cell is text, not a reason to reject the whole file;
+        // a row that still cannot be read is reported by line like any other bad row.
+        relax_quotes: true,
+        skip_records_with_error: true,
+        on_skip: (err: { lines?: number; message: string } | undefined) => {
+          if (err) bad.push({ line: err.lines ?? 0, reason: `unreadable CSV: ${err.message}` });
+        },
         skip_empty_lines: true,
         max_record_size: 1_000_000,
       }),
     );
-    let header: Map<CsvColumn, number> | undefined;
-    const good: CsvDealRow[] = [];
-    const bad: RowError[] = [];
+
     try {
       for await (const { record, info } of parser as AsyncIterable<{
         record: string[];

@@ -18,6 +18,7 @@ import {
   members,
   type Workspace,
 } from '../db/schema.ts';
+import { storableText } from '../lib/text.ts';
 import { isValidLocalDate } from '../lib/time.ts';
 import { cleanDisplayName, normalizeAccountName } from './names.ts';
 import { matchStage, type StageTemplate } from './stages.ts';
@@ -96,7 +97,7 @@ export function parseCsvRow(
 ): CsvDealRow | RowError {
   const get = (c: CsvColumn) => {
     const i = header.get(c);
-    return i === undefined ? '' : (record[i] ?? '').trim();
+    return i === undefined ? '' : storableText(record[i] ?? '').trim();
   };
   const account = cleanDisplayName(get('account'));
   const normalizedAccount = normalizeAccountName(account);

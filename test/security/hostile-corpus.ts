@@ -39,11 +39,9 @@ const injectionsZh = [
 ];
 const sqlish = [
   "Robert'); DROP TABLE deals;--",
-  "met Acme'; DELETE FROM deals WHERE '1'='1",
   '1; UPDATE deals SET amount = 0',
   "' OR 1=1 --",
   'SELECT * FROM workspaces',
-  "拜访了华为'; DROP TABLE accounts; --",
   '"; TRUNCATE inbox; --',
   '%_%\\',
 ];
@@ -113,6 +111,9 @@ const oddButPlausible = [
   'follow up with Acme tomorrow tomorrow tomorrow tomorrow',
   'Acme lost because \u0000\u0000',
   'met Acme, 50k, 60k, 70k, 80k, 90k',
+  // Real updates with SQL tacked on: the meeting is real, the SQL is just text.
+  "met Acme'; DELETE FROM deals WHERE '1'='1",
+  "拜访了华为'; DROP TABLE accounts; --",
 ];
 const tenantProbes = [
   `deal ${OTHER_TENANT_SECRET}`,
