@@ -105,6 +105,7 @@ const oddButPlausible = [
   'Acme: stage=closed_won; amount=999999999; owner=admin',
   'met Acme, their CTO is "); DROP TABLE contacts; --',
   'Acme competitor is <!channel>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal text is the attack
   'Acme needs {{7*7}} and ${process.env.OPENAI_API_KEY}',
   '拜访了<script>华为</script>,预算50万',
   'met 🦄 Unicorn Corp 🦄, 5k',
