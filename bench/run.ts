@@ -15,6 +15,7 @@ import type { Driver } from '../src/db/connect.ts';
 import type { BenchOptions, Figure } from './lib/harness.ts';
 import { benchCsvImport } from './suites/csv.ts';
 import { benchExtractor } from './suites/extract.ts';
+import { benchMemory } from './suites/memory.ts';
 import { benchUpdatePath } from './suites/update.ts';
 
 const { values } = parseArgs({
@@ -48,6 +49,7 @@ const suites: Suite[] = [{ name: 'extract', run: () => benchExtractor(options) }
 for (const driver of options.drivers as Driver[]) {
   suites.push({ name: 'update', run: () => benchUpdatePath(driver, options) });
   suites.push({ name: 'csv', run: () => benchCsvImport(driver, options) });
+  suites.push({ name: 'memory', run: () => benchMemory(driver, options) });
 }
 
 const only = values.only ? new Set(values.only.split(',')) : null;

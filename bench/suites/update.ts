@@ -11,7 +11,7 @@ import { type Db, type Driver, queryRows } from '../../src/db/connect.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createOfflineExtractor } from '../../src/understand/offline/index.ts';
 import { generate, shapeFor } from '../generate.ts';
-import { type BenchOptions, type Figure, freshDatabase, rss } from '../lib/harness.ts';
+import { type BenchOptions, type Figure, freshDatabase } from '../lib/harness.ts';
 import { fmtMs, median, percentile } from '../lib/stats.ts';
 
 interface Target {
@@ -141,23 +141,6 @@ export async function benchUpdatePath(driver: Driver, options: BenchOptions): Pr
       });
     }
 
-    // Memory: RSS before and after 10,000 more updates through the same process.
-    const memN = options.quick ? 200 : 10_000;
-    global.gc?.();
-    const before = rss();
-    for (let i = 0; i < memN; i++)
-      await bot.handleMessage(message(ts[i % ts.length]!, 100_000 + i, runId));
-    global.gc?.();
-    const after = rss();
-    const growth = (after - before) / before;
-    figures.push({
-      figure: `process memory (RSS) before / after ${memN.toLocaleString('en')} updates`,
-      driver,
-      value: `${before.toFixed(0)} MB / ${after.toFixed(0)} MB (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(0)}%)`,
-      goal: '≤ 200 MB idle; growth ≤ 20%',
-      met: before <= 200 && growth <= 0.2,
-      note: driver === 'pglite' ? 'includes the embedded database in the same process' : undefined,
-    });
     return figures;
   } finally {
     await database.drop();

@@ -69,6 +69,36 @@ function openPostgres(url: string, max: number, onQuery?: (statement: string) =>
   };
 }
 
+/**
+ * PGlite's defaults, with shared_buffers cut from 128 MB to 16 MB: the
+ * embedded database serves one small team, and every buffer is resident
+ * memory of the bot's own process (about 120 MB less RSS at idle).
+ */
+const PGLITE_START_PARAMS = [
+  '--single',
+  '-F',
+  '-O',
+  '-j',
+  '-c',
+  'search_path=public',
+  '-c',
+  'exit_on_error=false',
+  '-c',
+  'log_checkpoints=false',
+  '-c',
+  'max_worker_processes=0',
+  '-c',
+  'max_parallel_workers=0',
+  '-c',
+  'max_parallel_workers_per_gather=0',
+  '-c',
+  'io_method=sync',
+  '-c',
+  'max_parallel_maintenance_workers=0',
+  '-c',
+  'shared_buffers=16MB',
+];
+
 async function openPglite(dir: string | undefined): Promise<Database> {
   let release = () => {};
   if (dir) {
@@ -76,7 +106,7 @@ async function openPglite(dir: string | undefined): Promise<Database> {
     release = lockDirectory(dir);
   }
   try {
-    const client = new PGlite(dir ?? 'memory://', { extensions: { pg_trgm } });
+    const client = new PGlite(dir ?? 'memory://', { extensions: { pg_trgm }, startParams: PGLITE_START_PARAMS });
     await client.waitReady;
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     return {
