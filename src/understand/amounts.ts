@@ -193,7 +193,8 @@ export function scanAmounts(text: string, defaultCurrency: string): AmountSpan[]
     out.push({
       start: markStart,
       end,
-      amount: parsed.value,
+      // 2.3 × 1e8 is 229999999.99999997 in binary floating point.
+      amount: Math.round(parsed.value * 100) / 100,
       currency: mark ? currencyOf(mark, defaultCurrency, yenText) : defaultCurrency,
       approx:
         parsed.approx || APPROX_BEFORE.test(head) || APPROX_AFTER.test(text.slice(end, end + 8)),

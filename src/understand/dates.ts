@@ -586,28 +586,28 @@ const ZH_RULES: Rule[] = [
   },
   {
     re: new RegExp(
-      `(?:(20\\d{2})年)?(${CN_NUM})月(?:份)?(${CN_NUM})(?:日|号)?(?![0-9个天周月年万千百亿])${ZH_BY}`,
+      `(?:(20\\d{2})年|(今年|明年))?(${CN_NUM})月(?:份)?(${CN_NUM})(?:日|号)?(?![0-9个天周月年万千百亿])${ZH_BY}`,
       'g',
     ),
     resolve: (m, t) => {
-      const month = cnCount(m[2]!);
-      const day = cnCount(m[3]!);
-      const year = fullYear(m[1]);
+      const month = cnCount(m[3]!);
+      const day = cnCount(m[4]!);
+      const year = m[2] ? t.year + (m[2] === '明年' ? 1 : 0) : fullYear(m[1]);
       return year ? exact(year, month, day) : yearless(t, month, day);
     },
   },
   {
     re: new RegExp(
-      `(?:(20\\d{2})年)?(?<![0-9个])(${CN_NUM})月(?:份)?(底|末|尾|初|中|上旬|中旬|下旬|内)?${ZH_BY}`,
+      `(?:(20\\d{2})年|(今年|明年))?(?<![0-9个])(${CN_NUM})月(?:份)?(底|末|尾|初|中|上旬|中旬|下旬|内)?${ZH_BY}`,
       'g',
     ),
     resolve: (m, t) => {
-      const month = cnCount(m[2]!);
+      const month = cnCount(m[3]!);
       if (!Number.isInteger(month) || month < 1 || month > 12) return null;
-      const which = m[3] ?? '';
+      const which = m[4] ?? '';
       const day =
         which === '初' || which === '上旬' ? 1 : which === '中' || which === '中旬' ? 15 : 'end';
-      const year = fullYear(m[1]);
+      const year = m[2] ? t.year + (m[2] === '明年' ? 1 : 0) : fullYear(m[1]);
       if (year)
         return day === 'end'
           ? endOfMonth(formatLocalDate(year, month, 1))
@@ -655,7 +655,9 @@ function chronoSpans(text: string, t: Today, taken: DateSpan[]): DateSpan[] {
     const start = r.index;
     const end = r.index + r.text.length;
     if (!r.start.isCertain('day') || !r.start.isCertain('month')) continue;
-    if (!/[A-Za-z]/.test(r.text)) continue;
+    // chrono also reads "1.2M" or "45w" as dates; keep only real month or ordinal-day phrases.
+    if (!/(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\d(?:st|nd|rd|th)\b/i.test(r.text))
+      continue;
     if (taken.some((s) => start < s.end && s.start < end)) continue;
     const month = r.start.get('month');
     const day = r.start.get('day');

@@ -200,3 +200,6 @@ export function parseSmallNumber(s: string): number | null {
   const cn = parseChineseNumber(t);
   return cn;
 }
+
+/** Emoji and the joiners/selectors that build them. */
+export const EMOJI = /\p{Extended_Pictographic}|\uFE0F|\u200D/gu;
