@@ -123,6 +123,17 @@ function cueStartsAt(text: string, pos: number): boolean {
   });
 }
 
+/** Bullets, quote marks and emoji (UTF-16 surrogate halves, selectors, dingbats) before a first word. */
+function isDecoration(code: number): boolean {
+  return (
+    /[\s*•\-–>#]/.test(String.fromCharCode(code)) ||
+    (code >= 0xd800 && code <= 0xdfff) ||
+    code === 0xfe0f ||
+    code === 0x200d ||
+    (code >= 0x2600 && code <= 0x27bf)
+  );
+}
+
 function englishCandidates(text: string, clauses: Clause[]): Candidate[] {
   const out: Candidate[] = [];
   const push = (start: number, r: { name: string; end: number } | null) => {
@@ -134,9 +145,7 @@ function englishCandidates(text: string, clauses: Clause[]): Candidate[] {
   }
   for (const c of clauses) {
     let pos = c.start;
-    // Bullets, quote marks and emoji (UTF-16 surrogate halves) before the first word.
-    while (pos < c.end && /[\s*•\-–>#\uD800-\uDFFF\uFE0F\u200D\u2600-\u27BF]/.test(text[pos]!))
-      pos++;
+    while (pos < c.end && isDecoration(text.charCodeAt(pos))) pos++;
     for (let i = 0; i < 3; i++) {
       const lead = EN_LEAD.exec(text.slice(pos, c.end));
       if (!lead) break;
