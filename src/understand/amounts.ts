@@ -62,7 +62,8 @@ const COUNT_AFTER =
 const DATE_TIME_AFTER =
   /^\s{0,2}(?:hours?|hrs?|mins?|minutes?|days?|weeks?|wks?|months?|mos?|years?|yrs?|am\b|pm\b|st\b|nd\b|rd\b|th\b|天|周|月|年|日|号|点|时|小时|分钟|:\d)/i;
 const MONEY_WORD_BEFORE =
-  /(?:budget|budgeted|deal size|deal value|deal|worth|valued|value|price[ds]?|pricing|quoted?|quoting|acv|arr|mrr|tcv|contract value|contract|cost|costs|spend|paying|paid|预算|报价|报了|价格|价位|合同额|合同金额|金额|总价|总额|成交价|成交额|签了|费用|单子|项目额|标的|投入|花费)(?:\s{1,2}(?:is|was|at|of|for|around|about|approx|roughly|to|size))?[\s:：=为是约在了个~≈]{0,3}$/i;
+  /(?:budget|budgeted|deal size|deal value|deal|worth|valued|value|price[ds]?|pricing|quoted?|quoting|acv|arr|mrr|tcv|contract value|contract|cost|costs|spend|paying|paid|total|=|预算|总计|合计|一共|报价|报了|价格|价位|合同额|合同金额|金额|总价|总额|成交价|成交额|签了|费用|单子|项目额|标的|投入|花费)(?:\s{1,2}(?:is|was|at|of|for|around|about|approx|roughly|to|size))?[\s:：=为是约在了个~≈]{0,3}$/i;
+const RANGE_BEFORE = /(?<![\d.,])\d+(?:\.\d+)?\s?(?:-|~|–|到|至)\s?$/;
 const DISCOUNT_BEFORE =
   /(?:discount|off|rebate|credit|save|saved|saving|savings|refund|折扣|优惠|返点|降价|降了|便宜|让利|砍了|砍价)[\s:：了为是约到]{0,3}$/i;
 
@@ -157,25 +158,31 @@ export function scanAmounts(text: string, defaultCurrency: string): AmountSpan[]
     const token = m[0];
     const before = text.slice(Math.max(0, start - 32), start);
     const isArabic = /^\d/.test(token);
-    if (isArabic) {
+    // "20-30万", "$40-50k": a range reads as its upper bound, approximately.
+    const range = isArabic ? RANGE_BEFORE.exec(before) : null;
+    const lead = range ? before.slice(0, range.index) : before;
+    if (isArabic && !range) {
       // Part of a code, version, date, time or phone number: "Q1", "v2.3", "12/4", "10:30", "555-1234", "+86".
-      if (/[\d.]$/.test(before) || /\d\s?[-/:.]\s?$/.test(before) || /[+#@_]$/.test(before))
+      if (/[\d.]$/.test(before) || /\d\s?[-/:.]\s?$/.test(before) || /[+#@_]$/.test(before)) {
         continue;
+      }
       if (/[A-Za-z]$/.test(before) && !PREFIX.test(before)) continue;
-      if (/^[.\-/:]\d/.test(text.slice(start + token.length, start + token.length + 2))) continue;
     }
+    if (isArabic && /^[.\-/:]\d/.test(text.slice(start + token.length, start + token.length + 2)))
+      continue;
     const parsed = readNumber(text, start, token, hanText);
     if (!parsed) continue;
     let end = parsed.end;
     const after = text.slice(end, end + 24);
-    const prefix = PREFIX.exec(before);
+    const prefix = PREFIX.exec(lead);
     const suffix = SUFFIX_CURRENCY.exec(after);
+    if (range && !prefix && !suffix && !parsed.multiplied) continue;
     if (!suffix && COUNT_AFTER.test(after)) continue;
     if (!suffix && !parsed.multiplied && DATE_TIME_AFTER.test(after)) continue;
-    let markStart = start;
+    let markStart = range ? start - range[0].length : start;
     if (prefix) {
       const trailing = prefix[0].length - prefix[0].trimEnd().length;
-      markStart = start - trailing - prefix[1]!.length;
+      markStart -= trailing + prefix[1]!.length;
     }
     const mark = prefix?.[1] ?? suffix?.[1] ?? null;
     if (suffix) end += suffix[0].trimEnd().length;
@@ -197,7 +204,10 @@ export function scanAmounts(text: string, defaultCurrency: string): AmountSpan[]
       amount: Math.round(parsed.value * 100) / 100,
       currency: mark ? currencyOf(mark, defaultCurrency, yenText) : defaultCurrency,
       approx:
-        parsed.approx || APPROX_BEFORE.test(head) || APPROX_AFTER.test(text.slice(end, end + 8)),
+        range !== null ||
+        parsed.approx ||
+        APPROX_BEFORE.test(head) ||
+        APPROX_AFTER.test(text.slice(end, end + 8)),
       explicitCurrency: mark !== null,
       moneyWord,
       discountWord: DISCOUNT_BEFORE.test(head),

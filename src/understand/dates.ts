@@ -137,6 +137,16 @@ function dayOfMonth(t: Today, day: number): string | null {
   return null;
 }
 
+/** US Thanksgiving: the fourth Thursday of November, this year's unless long past. */
+function thanksgiving(t: Today): string | null {
+  const inYear = (year: number) => {
+    const first = formatLocalDate(year, 11, 1);
+    return addDays(first, ((4 - weekdayOf(first) + 7) % 7) + 21);
+  };
+  const d = inYear(t.year);
+  return daysBetween(d, t.date) > 30 ? inYear(t.year + 1) : d;
+}
+
 function quarterEnd(t: Today, quarter: number, year: number | null): string {
   if (year !== null) return endOfQuarter(year, quarter);
   const thisYear = endOfQuarter(t.year, quarter);
@@ -467,6 +477,13 @@ const EN_RULES: Rule[] = [
       return year ? endOfMonth(formatLocalDate(year, month, 1)) : yearless(t, month, 'end');
     },
   },
+  { re: /\b(?:christmas|xmas)\s+eve\b/gi, resolve: (_m, t) => yearless(t, 12, 24) },
+  { re: /\b(?:christmas|xmas)(?:\s+day)?\b/gi, resolve: (_m, t) => yearless(t, 12, 25) },
+  {
+    re: /\bnew\s+year'?s?(?:\s+(?:day|eve))?\b/gi,
+    resolve: (m, t) => (/eve/i.test(m[0]) ? yearless(t, 12, 31) : yearless(t, 1, 1)),
+  },
+  { re: /\bthanksgiving\b/gi, resolve: (_m, t) => thanksgiving(t) },
   {
     re: /\bthe (\d{1,2})(?:st|nd|rd|th)\b(?!\s{1,3}(?:of|quarter|floor|time|version|gen|attempt|call|meeting|round))/gi,
     resolve: (m, t) => dayOfMonth(t, num(m[1])),
@@ -476,6 +493,10 @@ const EN_RULES: Rule[] = [
 // ---- Chinese rules -------------------------------------------------------------
 
 const ZH_RULES: Rule[] = [
+  { re: new RegExp(`平安夜${ZH_BY}`, 'g'), resolve: (_m, t) => yearless(t, 12, 24) },
+  { re: new RegExp(`圣诞(?:节)?${ZH_BY}`, 'g'), resolve: (_m, t) => yearless(t, 12, 25) },
+  { re: new RegExp(`元旦${ZH_BY}`, 'g'), resolve: (_m, t) => yearless(t, 1, 1) },
+  { re: new RegExp(`国庆(?:节)?${ZH_BY}`, 'g'), resolve: (_m, t) => yearless(t, 10, 1) },
   {
     re: new RegExp(`(下下个?|下个?|这个?|本|上个?)?(?:周|星期|礼拜)(${CN_WD})${ZH_BY}`, 'g'),
     resolve: (m, t) => {

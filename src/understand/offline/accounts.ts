@@ -102,7 +102,7 @@ const EN_LEAD =
   /^(?:met|sent|had|call|called|quick|update|late|note|lost|closed|demo|fyi|meeting|spoke|visited|pinged|emailed|just|today|also|and|then|so|btw|re|hey|ok|good|great|finally|visit)\b[\s:,-]*/i;
 
 const ZH_TRIGGER =
-  /去拜访了|去拜访|拜访了|拜访|见了|见到了|见到|约见了|约见|电话沟通了|沟通了|对接了|联系了|跟进|发给|交给|报给|拿下了|拿下|签下了|签下|客户是|和|跟|与|同|给/g;
+  /去拜访了|去拜访|去了一趟|去了趟|去一趟|去趟|拜访了|拜访|见了|见到了|见到|约见了|约见|电话沟通了|沟通了|对接了|联系了|跟进|发给|交给|报给|拿下了|拿下|签下了|签下|客户是|和|跟|与|同|给/g;
 const WEAK_ZH_TRIGGER = /^(?:和|跟|与|同|给)$/;
 const AFTER_WEAK_ZH =
   /^(?:的|开了|开会|聊|谈|签|沟通|打电话|电话|吃饭|约|发|做|打|报|送|见面|一起|交流|对接|合作|在|那边|这边)/;
@@ -140,7 +140,8 @@ function englishCandidates(text: string, clauses: Clause[]): Candidate[] {
     if (r) out.push({ start, end: r.end, name: r.name, key: accountKey(r.name), known: false });
   };
   for (const m of text.matchAll(EN_TRIGGER)) {
-    const start = m.index + m[0].length;
+    const the = /^the\s+/i.exec(text.slice(m.index + m[0].length, m.index + m[0].length + 5));
+    const start = m.index + m[0].length + (the ? the[0].length : 0);
     push(start, readEnglishName(text, start));
   }
   for (const c of clauses) {
@@ -186,6 +187,8 @@ function chineseCandidates(
       ? readEnglishName(text, start)
       : readChineseName(text, start, stops);
     if (!r) continue;
+    // "给出", "给了", "给他" are verbs and pronouns, not "to <account>".
+    if (m[0] === '给' && /^[出予了过到他她我你们]/.test(text[start] ?? '')) continue;
     if (WEAK_ZH_TRIGGER.test(m[0])) {
       const follows = AFTER_WEAK_ZH.test(text.slice(r.end, r.end + 3));
       const clauseEnd =
@@ -195,7 +198,7 @@ function chineseCandidates(
     }
     push(start, r.name, r.end);
   }
-  for (const c of clauses) {
+  for (const [ci, c] of clauses.entries()) {
     let pos = c.start;
     while (pos < c.end && /\s/.test(text[pos]!)) pos++;
     const lead = ZH_LEAD.exec(text.slice(pos, c.end));
@@ -209,7 +212,7 @@ function chineseCandidates(
     const r = suffixed ? { name: run, end: pos + run.length } : readChineseName(text, pos, stops);
     if (!r || (!isHan(r.name[0]) && !/[\u3400-\u9fff]/.test(text.slice(r.end, r.end + 2))))
       continue;
-    const sentenceStart = clauses.find((x) => x.sentence === c.sentence) === c;
+    const sentenceStart = ci === 0 || clauses[ci - 1]!.sentence !== c.sentence;
     const next = text.slice(r.end, r.end + 1);
     const marked = /^[:：\s的]/.test(next) || cueStartsAt(text, r.end);
     if (r.end >= c.end && !sentenceStart) continue;

@@ -26,7 +26,7 @@ export interface AccountMention extends Span {
 }
 
 const SENTENCE_END = /[;；。!！?？\n]|\.(?=\s|$)/;
-const CLAUSE_END = /[,，|]|\s[-–—]+\s|\s\+\s/;
+const CLAUSE_END = /[,，|]|\s[-–—]+\s/;
 
 /** Cut cleaned text into clauses; the separators belong to no clause. */
 export function splitClauses(text: string): Clause[] {
@@ -40,11 +40,25 @@ export function splitClauses(text: string): Clause[] {
     const after = text[m.index + m[0].length] ?? '';
     if ((m[0] === ',' || m[0] === '.') && /\d/.test(before) && /\d/.test(after)) continue;
     if (m.index > start) clauses.push({ start, end: m.index, sentence });
-    if (SENTENCE_END.test(m[0]) && !/^\s[-–—+]/.test(m[0])) sentence++;
+    if (SENTENCE_END.test(m[0])) sentence++;
     start = m.index + m[0].length;
   }
   if (start < text.length) clauses.push({ start, end: text.length, sentence });
   return clauses.filter((c) => /\S/.test(text.slice(c.start, c.end)));
+}
+
+/** Index of the clause containing offset `pos` (binary search), or -1. */
+export function clauseAt(clauses: readonly Clause[], pos: number): number {
+  let lo = 0;
+  let hi = clauses.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = clauses[mid]!;
+    if (pos < c.start) hi = mid - 1;
+    else if (pos >= c.end) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
 }
 
 export const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
@@ -69,8 +83,13 @@ export function groupByAccount(clauses: Clause[], mentions: AccountMention[]): A
   const owned = new Map<string, Clause[]>(order.map((k) => [k, []]));
   const leading: Clause[] = [];
   let owners: string[] = [];
-  for (const clause of clauses) {
-    const here = [...new Set(mentions.filter((m) => inside(m, clause)).map((m) => m.key))];
+  const byClause = new Map<number, string[]>();
+  for (const m of mentions) {
+    const i = clauseAt(clauses, m.start);
+    if (i >= 0) byClause.set(i, [...new Set([...(byClause.get(i) ?? []), m.key])]);
+  }
+  for (const [i, clause] of clauses.entries()) {
+    const here = byClause.get(i) ?? [];
     if (here.length > 0) owners = here;
     if (owners.length === 0) leading.push(clause);
     for (const k of owners) owned.get(k)!.push(clause);

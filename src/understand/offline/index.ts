@@ -22,8 +22,9 @@ import { findAccounts } from './accounts.ts';
 import {
   type AccountGroup,
   type AccountMention,
+  type Clause,
+  clauseAt,
   groupByAccount,
-  inside,
   overlaps,
   type Span,
   splitClauses,
@@ -42,9 +43,12 @@ import { findSteps } from './steps.ts';
 
 /** Characters of a message that are read; the rest is ignored. */
 export const MAX_CHARS = 4000;
+/** Accounts reported per message; a chat update never names more. */
+export const MAX_UPDATES = 12;
 
 interface Found {
   text: string;
+  clauses: Clause[];
   today: string;
   dates: DateSpan[];
   amounts: AmountSpan[];
@@ -83,15 +87,16 @@ function dedupe<T>(items: T[], key: (t: T) => string): T[] {
 
 function lostReason(f: Found, group: AccountGroup, hit: CueHit): string | null {
   const clauses = group.clauses;
-  const at = clauses.findIndex((c) => inside(hit, c));
+  const at = clauseAt(clauses, hit.start);
   if (at < 0) return null;
   const first = clauses.findIndex((c) => c.sentence === clauses[at]!.sentence);
-  const parts = clauses.slice(first).map((c) => {
-    const chars = f.text.slice(0, c.end).split('');
+  const parts = clauses.slice(first, first + 8).map((c) => {
+    const chars = f.text.slice(c.start, c.end).split('');
     for (const a of f.accounts) {
-      for (let i = Math.max(a.start, c.start); i < Math.min(a.end, c.end); i++) chars[i] = ' ';
+      for (let i = Math.max(a.start, c.start); i < Math.min(a.end, c.end); i++)
+        chars[i - c.start] = ' ';
     }
-    return chars.slice(c.start, c.end).join('');
+    return chars.join('');
   });
   const reason = parts
     .map((p) => p.replace(EMOJI, ' ').replace(/\s+/g, ' ').trim())
@@ -99,13 +104,20 @@ function lostReason(f: Found, group: AccountGroup, hit: CueHit): string | null {
     .filter(Boolean)
     .join(', ');
   // "阿里丢单了" says it was lost, not why.
-  const rest = reason.replace(LOST_CUE, '').replace(/[\s,，.。!！了的]+/g, '');
+  const rest = reason
+    .replace(LOST_CUE, '')
+    .replace(/决定|最终|最后|已经|还是|项目|这单|那单|客户|对方|\b(?:the|deal|it|we|they)\b/gi, '')
+    .replace(/[\s,，.。!！了的]+/g, '');
   if (!reason || rest.length < 2) return null;
   return reason.length > 160 ? `${reason.slice(0, 160).trimEnd()}…` : reason;
 }
 
 function buildUpdate(f: Found, group: AccountGroup, ctx: ExtractContext): DealUpdate {
-  const inGroup = (s: Span) => group.clauses.some((c) => inside(s, c));
+  const own = new Set(group.clauses);
+  const inGroup = (s: Span) => {
+    const i = clauseAt(f.clauses, s.start);
+    return i >= 0 && own.has(f.clauses[i]!);
+  };
   const update = emptyUpdate(group.account?.name ?? null);
   const needs = f.needs.filter(inGroup);
   const needCues: CueHit[] = needs.map((n) => ({
@@ -191,6 +203,7 @@ export function extractOffline(text: string, ctx: ExtractContext): Extraction {
 
   const found: Found = {
     text: t,
+    clauses,
     today,
     dates,
     amounts,
@@ -200,7 +213,9 @@ export function extractOffline(text: string, ctx: ExtractContext): Extraction {
     cues,
     needs,
   };
-  const updates = groupByAccount(clauses, accounts).map((g) => buildUpdate(found, g, ctx));
+  const updates = groupByAccount(clauses, accounts)
+    .slice(0, MAX_UPDATES)
+    .map((g) => buildUpdate(found, g, ctx));
   return { intent, updates };
 }
 

@@ -48,7 +48,7 @@ export const STAGE_CUES: readonly CueDef[] = [
   },
   {
     phase: 'won',
-    re: /\b(?:signed(?!\s+(?:an?\s+|the\s+)?nda)|signd|singed|closed(?![\s-]lost)(?:[\s-]won)?|won\s+(?:the\s+)?(?:deal|it)|we\s+won|deal\s+won|p\.?o\.?\s+(?:received|in|issued|came\s+in)|got\s+(?:the\s+)?p\.?o\b|received\s+(?:the\s+)?p\.?o\b|countersigned|payment\s+received)\b/gi,
+    re: /\b(?:signed(?!\s+(?:an?\s+|the\s+)?nda)|signd|singed|closed(?![\s-]lost)(?:[\s-]won)?|won\s+(?:the\s+)?(?:deal|it)|we\s+won|deal\s+won|p\.?o\.?\s+(?:received|in|issued|came\s+in)|got\s+(?:the\s+)?p\.?o\b|received\s+(?:the\s+)?p\.?o\b|countersigned|payment\s+received|bought|purchased|renewed)\b/gi,
   },
   {
     phase: 'lost',
@@ -59,11 +59,11 @@ export const STAGE_CUES: readonly CueDef[] = [
     re: /拜访|初次接触|初次拜访|首次拜访|首次接触|第一次见|见了|见面|认识了|接触了|约见了|初步沟通|初步接触|新线索|引荐/g,
   },
   { phase: 'needs_analysis', re: /需求调研|需求分析|调研|需求|痛点|预算/g },
-  { phase: 'proposal', re: /方案|演示|试用|POC|poc|测试|打样|样品|投标|述标|讲标/g },
+  { phase: 'proposal', re: /方案|演示|试用|试点|技术评估|POC|poc|测试|打样|样品|投标|述标|讲标/g },
   { phase: 'quote', re: /报价|报了价|报过价|出价/g },
   {
     phase: 'negotiation',
-    re: /谈判|在谈|还在谈|议价|砍价|压价|讲价|谈价|价格谈|折扣|打[0-9一二三四五六七八九]折|让利|合同(?!额|金额|价)|法务|盖章|用印|采购流程|走采购|采购阶段|招采|比价|商务条款|付款条件|账期/g,
+    re: /谈判|在谈|还在谈|议价|砍价|砍到|压价|压到|讲价|谈价|价格谈|折扣|打[0-9一二三四五六七八九]折|让利|合同(?!额|金额|价)|法务|盖章|用印|采购流程|走采购|采购阶段|招采|比价|商务条款|付款条件|账期/g,
   },
   {
     phase: 'won',
@@ -105,17 +105,17 @@ export const DONE_NEAR_ZH_AFTER = /^[^，,。；;！!？?]{0,3}(?:了|已|过|�
 /** Past-tense markers: a clause saying what happened is not a next step. */
 export const PAST_CLAUSE_EN =
   /\b(?:went|was|were|did|had|done|completed|finished|sent|signed|met|visited|spoke|talked|received|got|closed|lost|kicked\s+off|pushed\s+back|delivered|presented)\b/i;
-export const PAST_CLAUSE_ZH = /(?<!约)了|已|过(?!去)|完/;
+export const PAST_CLAUSE_ZH = /(?<!约)了|已|过(?!去)|完了|完成了/;
 
 /** Words that tie a date to closing the deal rather than to a next step. */
 export const CLOSE_CONTEXT_EN =
-  /\b(?:close|closing|sign|signing|signature|decide|decision|decisions|commit|purchase|buy|pushed\s+to|slipped\s+to|slip|target\s+close|expected\s+close|go\s+with\s+us)\b/i;
+  /\b(?:close|closing|sign|signing|signature|decide|decision|decisions|commit|purchase|buy|p\.?o|pushed\s+to|slipped\s+to|slip|target\s+close|expected\s+close|go\s+with\s+us)\b/i;
 export const CLOSE_CONTEXT_ZH =
   /签约|签合同|签单|签|成交|下单|拿下|关单|结单|定下来|能定|决定|决策|拍板|开标|确认采购|走采购|推迟到|延期到|延到/;
 
 /** Actions that make a dated clause a next step. */
 export const ACTION_EN =
-  /\b(?:follow(?:ing)?[\s-]?up|f\/u|send|sending|call|calling|meet|meeting|demo|present|presentation|schedule|review|check|sync|kick-?off|kickoff|revisit|poc|pilot|ping|email|share|deliver|prepare|visit|talk|discuss|workshop|onsite|lunch|dinner|training|renewal|proposal|quote|deck|touch\s+base|circle\s+back|reach\s+out)\b/i;
+  /\b(?:follow(?:ing)?[\s-]?up|f\/u|send|sending|call|calling|meet|meeting|demo|present|presentation|pitch|schedule|review|check|sync|kick-?off|kickoff|revisit|poc|pilot|ping|email|share|deliver|prepare|visit|talk|discuss|workshop|onsite|lunch|dinner|training|renewal|proposal|quote|deck|touch\s+base|circle\s+back|reach\s+out)\b/i;
 export const ACTION_ZH =
   /跟进|发|给|约|做|出|提供|去|拜访|开会|会议|汇报|评估|演示|交流|上门|答复|回复|联系|沟通|回款|启动|确认|结论|准备|安排|电话|现场|见|方案|报价|合同|试用|培训|签/;
 

@@ -21,7 +21,7 @@ const EN_NOT_NAMES = new Set(
   tuesday wednesday thursday friday saturday sunday sso saml scim sla api crm erp sdk ui ux it hr ops cto ceo cfo
   cio coo ciso cmo cro vp svp evp gm nda msa sow rfp rfi rfq poc pilot usd eur gbp cny rmb inr jpy aud nzd sgd
   cad hkd arr acv mrr tcv roi kpi fy yoy qoq eod cob eow eom eoq eoy asap fyi btw imo tbd tba pto ooo us
-  usa eu apac emea latam ai ml bi etl sql aws gcp azure soc iso hipaa gdpr pci on-prem saas ssl vpn okta
+  usa eu apac emea latam ai ml bi etl sql aws gcp azure soc iso hipaa soc2 soc1 iso27001 gdpr pci fedramp on-prem saas ssl vpn okta
   hoping expecting expected expect waiting wait they're we're i'm it's that's there's ping pushed moving moved
   sending send sync check revisit renewal renewals champion director manager head lead engineer architect buyer
   founder president owner chairman officer regional ops eng engineering security finance sales marketing product
@@ -42,8 +42,8 @@ const FIRST_NAMES = new Set(
   ashley barbara ben benjamin beth betty bill bob brandon brian carol caroline charles charlie chris christine
   christopher claire daniel dave david deborah deepak dennis diana donald donna dorothy ed edward elizabeth emily
   emma eric erin frank gary george grace greg hannah harry heather helen henry isabel jack jacob james jane janet
-  jason jeff jennifer jenny jeremy jessica jim joe john jonathan jose joseph josh joshua julia julie justin karen
-  kate katherine kathy kelly ken kevin kim kumar larry laura lauren linda lisa liz lucy maria mark martin mary
+  jason jeff jen jenn jess jennifer jenny jeremy jessica jim joe john jonathan jose joseph josh joshua julia julie justin karen
+  kate katherine kathy kelly ken kevin kim dan danny meg sue pat max kumar larry laura lauren linda lisa liz lucy maria mark martin mary
   matt matthew megan melissa michael michelle mike nancy neha nick nicole olivia pam pamela patricia patrick paul
   peter pooja priya rachel rahul raj rajesh ravi rebecca richard rob robert ron ryan sam samantha sandra sanjay
   sarah scott sean sharon sophia stephanie stephen steve steven sunil susan tim timothy tom tony victoria vikram
@@ -55,6 +55,13 @@ const FIRST_NAMES = new Set(
 
 export function isFirstName(word: string): boolean {
   return FIRST_NAMES.has(asciiLower(word));
+}
+
+const ABBREVIATION = /^(?:Ent|Inc|Corp|Co|Ltd|Bros|Intl|Mfg|Assn|Dept|Univ)\.$/;
+
+function continuesAfterPossessive(text: string, from: number): boolean {
+  const next = /^ ([A-Z][a-z]+)\b/.exec(text.slice(from, from + 30));
+  return next !== null && !isNotName(next[1]!);
 }
 
 const NAME_TOKEN = /^(?:[A-Z][A-Za-z0-9&'’-]*\.?|[a-z]+[A-Z][A-Za-z]*)$/;
@@ -78,8 +85,12 @@ export function readEnglishName(text: string, start: number): { name: string; en
     if (!m) break;
     let word = m[0];
     // A trailing full stop ends a sentence unless the word is a short abbreviation ("Ent.", "Inc.").
-    if (word.endsWith('.') && !/^[A-Z][a-z]{1,3}\.$/.test(word)) word = word.replace(/\.+$/, '');
-    const possessive = /['’]s$/.test(word);
+    if (word.endsWith('.') && !ABBREVIATION.test(word)) word = word.replace(/\.+$/, '');
+    let possessive = /['’]s$/.test(word);
+    // "Margie's Travel" is one name; "Acme's CFO" is Acme.
+    if (possessive && tokens.length === 0 && continuesAfterPossessive(text, pos + word.length)) {
+      possessive = false;
+    }
     if (possessive) word = word.replace(/['’]s$/, '');
     const first = tokens.length === 0;
     const capital = NAME_TOKEN.test(word) && !isNotName(word);
@@ -103,11 +114,11 @@ export function readEnglishName(text: string, start: number): { name: string; en
  */
 const ZH_STOP_WORDS =
   `已经 已 还在 还没 还是 还 正在 在 那边 这边 方面 项目 的 说 需要 需求 要求 希望 关注 想要 要 对 报价 报了
-  签 丢 输 选 没 不 今天 明天 昨天 后天 下周 本周 这周 上周 下个 月底 年底 预算 合同 试用 演示 方案 采购 谈判 回款
+  签 丢单 丢了 输给 输了 选了 选择 没 不 今天 明天 昨天 后天 下周 本周 这周 上周 下个 月底 年底 预算 合同 试用 演示 方案 采购 谈判 回款
   和 跟 与 及 都 也 又 被 把 给 初次 首次 初步 那单 这单 问 倾向 拿 是 有 很 挺 刚 等 准备 计划 打算 约 去 做 发 出
   提 招标 投标 预计 同时 竞品 竞争 开了 开会 聊 谈 沟通 电话 见 拜访 成交 中标 黄了 截胡 推迟 延期 确认 决定 表示 觉得
   反馈 回复 答复 进展 目前 现在 一直 上午 下午 晚上 年费 金额 总价 老板 客户 他们 我们 PO POC 也在 的话 就 才 让 请
-  帮 比 已发 发了 下一步 接下来 签约 签了 报 PK pk 赢 到账 下单 审核 法务 盖章 评估 汇报 上门 交流 负责 参加 采购流程 付款`
+  帮 比 已发 发了 下一步 接下来 三家 两家 几家 等等 签约 签了 报 PK pk 赢 到账 下单 审核 法务 盖章 评估 汇报 上门 交流 负责 参加 采购流程 付款`
     .split(/\s+/)
     .filter(Boolean)
     .sort((a, b) => b.length - a.length);
@@ -126,7 +137,7 @@ export function isNotChineseName(name: string): boolean {
   if (ZH_NOT_NAMES.has(name)) return true;
   if (/[我你他她们这那哪什么吗呢吧啊]/.test(name)) return true;
   if (
-    /^[0-9零〇一二两三四五六七八九十百千万亿几]+(?:个|天|周|月|年|次|位|家|人|号|日|点|万|千|百|亿|多)/.test(
+    /[0-9零〇一二两三四五六七八九十几]+(?:个|天|周|月|年|次|位|家|人|号|日|点|万|千|百|亿|多)/.test(
       name,
     )
   ) {

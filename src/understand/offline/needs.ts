@@ -8,7 +8,7 @@
  * not needs either. A need that survives means the deal is in needs analysis.
  */
 
-import { type Clause, inside, type Span } from './clauses.ts';
+import { type Clause, clauseAt, type Span } from './clauses.ts';
 import { ANY_CUE, ARTEFACT } from './lexicon.ts';
 
 export interface NeedMention extends Span {
@@ -19,7 +19,7 @@ const EN_NEED =
   /\b(?:need(?:s|ed)?|want(?:s|ed)?|require(?:s|d)?|looking\s+for|asked\s+for|asking\s+for|must\s+have|whether\s+we\s+(?:support|have|offer|do)|if\s+we\s+(?:support|have|offer)|do\s+we\s+(?:support|have)|requirements?\s*(?:is|are|:))\b(?!\s+to\b)[\s:]*/gi;
 const EN_NOT_THEIRS = /\b(?:we|i|we'll|i'll|don't|doesn't|didn't|no|not|never)\s+(?:\S+\s+)?$/i;
 const ZH_NEED =
-  /需要|需求是|需求为|需求[:：]|希望|要求|关注|想要|看重|痛点是|能不能(?:做|支持)?|能否(?:做|支持)?|是否支持/g;
+  /需要|需求是|需求为|需求[:：]|希望|要求|关注|想要|想做|想上|想搞|打算上|看重|痛点是|能不能(?:做|支持)?|能否(?:做|支持)?|是否支持/g;
 const ZH_NOT_THEIRS = /(?:我们|我|咱们|不|没|无)$/;
 
 const EN_CUT =
@@ -62,7 +62,7 @@ export function findNeeds(
     const ours = zh ? /^需要/.test(m[0]) && ZH_NOT_THEIRS.test(before) : EN_NOT_THEIRS.test(before);
     const negated = zh && /(?:不|没|无)$/.test(before);
     if (ours || negated) continue;
-    const ci = clauses.findIndex((c) => inside({ start: m.index, end: m.index + 1 }, c));
+    const ci = clauseAt(clauses, m.index);
     const clause = clauses[ci];
     if (!clause) continue;
     const start = m.index + m[0].length;

@@ -42,7 +42,7 @@ const EN_PATTERNS: { re: RegExp; name: number; title: number | null }[] = [
   { re: new RegExp(`(?<![A-Za-z])(${EN_TITLE}),?\\s(${NAME})`, 'gd'), name: 2, title: 1 },
 ];
 const EN_FROM = new RegExp(
-  `\\b(${NAME})\\sfrom\\s(?:(?:[A-Z][\\w&.-]*\\s){1,2}(${DEPT})\\b)?`,
+  `\\b(${NAME}(?:\\s(?:&|and)\\s${NAME})?)\\sfrom\\s(?:(?:[A-Z][\\w&.-]*\\s){1,2}(${DEPT})\\b)?`,
   'g',
 );
 const EN_MET = new RegExp(
@@ -64,7 +64,6 @@ function readChinesePerson(text: string, pos: number): { name: string; end: numb
   let end = pos + s[0].length;
   const given = end;
   while (end - given < 2 && isHan(text[end]) && !(end > given && startsWithStopWord(text, end))) {
-    if (end === given && startsWithStopWord(text, end)) return null;
     end++;
   }
   if (end === given) return null;
@@ -98,9 +97,13 @@ export function findContacts(text: string, accounts: readonly Span[] = []): Cont
     }
   }
   for (const m of text.matchAll(EN_FROM)) {
-    const first = m[1]!.split(/\s/)[0]!;
-    if (!isFirstName(first)) continue;
-    add(m.index, m.index + m[1]!.length, m[1]!, m[2] ?? null);
+    // "Jen & Tom from Globex procurement": each person gets the department.
+    let at = m.index;
+    for (const person of m[1]!.split(/\s(?:&|and)\s/)) {
+      const start = text.indexOf(person, at);
+      at = start + person.length;
+      if (isFirstName(person.split(/\s/)[0]!)) add(start, at, person, m[2] ?? null);
+    }
   }
   for (const m of text.matchAll(EN_MET)) {
     const first = m[1]!.split(/\s/)[0]!;
@@ -150,12 +153,12 @@ function findChineseContacts(
 }
 
 const EN_COMPETITOR =
-  /\b(?:also\s+(?:looking\s+at|evaluating|talking\s+to|considering|in\s+talks\s+with)|looking\s+at|evaluating|considering|competing\s+(?:with|against)|compar(?:ing|ed|e)\s+(?:us\s+)?(?:with|to|against|vs\.?)|up\s+against|vs\.?|versus|against|competitors?(?:\s+(?:is|are))?\s*:?|incumbent(?:\s+is)?|lost\s+to|went\s+with|going\s+with|chose|picked|selected|switched\s+to|replacing)\s+/gi;
+  /\blost\s+[A-Z][\w&.'-]*(?:\s[A-Z][\w&.'-]*){0,3}\s+to\s+|\bshortlisted\s+(?:us\s+)?(?:with|alongside)\s+|\b(?:also\s+(?:looking\s+at|evaluating|talking\s+to|considering|in\s+talks\s+with)|along\s+with|alongside|looking\s+at|evaluating|considering|competing\s+(?:with|against)|compar(?:ing|ed|e)\s+(?:us\s+)?(?:with|to|against|vs\.?)|up\s+against|vs\.?|versus|against|competitors?(?:\s+(?:is|are))?\s*:?|incumbent(?:\s+is)?|lost\s+to|went\s+with|going\s+with|chose|picked|selected|switched\s+to|replacing)\s+/gi;
 const ZH_COMPETITOR =
-  /竞品是|竞品有|竞品[:：]?|竞争对手是|竞争对手有|竞争对手[:：]?|对手是|同时在看|也在看|还在看|在看|还在对比|在对比|对比了|对比|输给了|输给|丢给了|丢给|选了|选择了|用了|换成了|改用了?|倾向于/g;
+  /竞品是|竞品有|竞品[:：]|竞争对手是|竞争对手有|竞争对手[:：]?|对手是|同时在看|也在看|还在看|在看|还在对比|在对比|对比了|对比|输给了|输给|丢给了|丢给|选了|选择了|用了|换成了|改用了?|倾向于/g;
 const ZH_COMPARED =
-  /(?:在和|在跟|和|跟|与)([^\s，,。；;！!？?]{2,10}?)(?:在)?(?:比较|对比|竞争|PK|pk)|被([^\s，,。；;！!？?]{2,10}?)截胡/g;
-const NOT_COMPETITOR = /^(?:别家|别人|其他|其它|其他家|竞品|对手|us|our|we|them|别的)$/i;
+  /(?:在和|在跟|和|跟|与)([^\s，,。；;！!？?]{2,24}?)(?:[两三四五几]家)?(?:在)?(?:比较|对比|竞争|PK|pk)|被([^\s，,。；;！!？?]{2,10}?)截胡/g;
+const NOT_COMPETITOR = /^(?:别家|别人|其他|其它|其他家|竞品|对手|us|our|we|them|别的|我们|我司)$/i;
 
 function readNameList(text: string, start: number): { names: string[]; end: number } {
   const names: string[] = [];
@@ -164,8 +167,20 @@ function readNameList(text: string, start: number): { names: string[]; end: numb
     const r = /[A-Za-z]/.test(text[pos] ?? '')
       ? readEnglishName(text, pos)
       : readChineseName(text, pos, new Set(), 10);
-    if (!r || NOT_COMPETITOR.test(r.name)) break;
-    names.push(r.name);
+    // "在跟我们、阿里云、腾讯云三家比较": skip "我们" but keep reading the list.
+    const us = /^(?:我们|我司|us|our\s+team)(?=\s*(?:、|,|，|和|and|&))/i.exec(
+      text.slice(pos, pos + 8),
+    );
+    if (us) {
+      pos += us[0].length;
+      const sep = /^\s*(?:,|，|、|&|\band\b|和)\s*/i.exec(text.slice(pos, pos + 8));
+      if (sep) pos += sep[0].length;
+      continue;
+    }
+    if (!r) break;
+    if (!NOT_COMPETITOR.test(r.name) && !(/[0-9]/.test(r.name) && /[\u3400-\u9fff]/.test(r.name))) {
+      names.push(r.name);
+    }
     pos = r.end;
     const sep = /^\s*(?:,|，|、|\/|&|\band\b|\bor\b|和|及|与|或)\s*/i.exec(
       text.slice(pos, pos + 8),

@@ -11,7 +11,7 @@
 import type { Phase, StageTemplate } from '../../pipeline/stages.ts';
 import { stageForPhase } from '../../pipeline/stages.ts';
 import type { DateSpan } from '../dates.ts';
-import { type Clause, inside, type Span } from './clauses.ts';
+import { type Clause, clauseAt, inside, type Span } from './clauses.ts';
 import {
   ACTION_BEFORE_ZH,
   AWAIT_BEFORE,
@@ -72,6 +72,7 @@ function isAsserted(
   hit: Span & { phase: Phase },
   clause: Clause,
   futureDates: readonly Span[],
+  futureFramed: boolean,
 ): boolean {
   const cue = text.slice(hit.start, hit.end);
   const before = text.slice(clause.start, hit.start);
@@ -87,7 +88,7 @@ function isAsserted(
     ? /[了已]/.test(cue) || DONE_NEAR_ZH_BEFORE.test(before) || DONE_NEAR_ZH_AFTER.test(after)
     : PAST_FORM.test(cue) || DONE_BEFORE_EN.test(before) || DONE_AFTER_EN.test(after);
   if (done) return true;
-  if (action && futureDates.some((d) => inside(d, clause))) return false;
+  if (action && (futureFramed || futureDates.some((d) => inside(d, clause)))) return false;
   if (zh && ACTION_BEFORE_ZH.test(before)) return false;
   return true;
 }
@@ -103,13 +104,23 @@ export function findStageCues(
   const futureDates = dates.filter(
     (d) => d.date > today && !SINCE_BEFORE.test(text.slice(Math.max(0, d.start - 8), d.start)),
   );
+  // "下周三去一趟蔚来,演示新版本": a sentence that opens with a future date is all future.
+  const framed = new Set<Clause>();
+  for (const [i, c] of clauses.entries()) {
+    const opens = futureDates.some(
+      (d) => d.start >= c.start && /^[\s:：-]*$/.test(text.slice(c.start, d.start)),
+    );
+    const prev = clauses[i - 1];
+    if (opens || (prev && prev.sentence === c.sentence && framed.has(prev))) framed.add(c);
+  }
   const hits: CueHit[] = [];
   const scan = (re: RegExp, phase: Phase, key: string | null) => {
     for (const m of text.matchAll(re)) {
       const span = { start: m.index, end: m.index + m[0].length, phase };
-      const clause = clauses.find((c) => inside(span, c));
+      const clause = clauses[clauseAt(clauses, span.start)];
       if (!clause) continue;
-      hits.push({ ...span, key, asserted: isAsserted(text, span, clause, futureDates) });
+      const asserted = isAsserted(text, span, clause, futureDates, framed.has(clause));
+      hits.push({ ...span, key, asserted });
     }
   };
   for (const c of STAGE_CUES) scan(c.re, c.phase, null);

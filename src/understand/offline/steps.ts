@@ -29,6 +29,10 @@ export interface StepsResult {
   closeDate: string | null;
 }
 
+const REPORT_TODAY = /^(?:today|今天|今日|今早|this\s+(?:morning|afternoon|evening))$/i;
+const PLAN =
+  /\b(?:will|need\s+to|going\s+to|to\s+do|must|should|gotta|have\s+to)\b|准备|需要|必须|得去/i;
+const WEAK_STEP = /^(?:一趟|一下|趟|去|go|visit|drop\s+by)$/i;
 const SINCE_BEFORE = /(?:\bsince|\bfrom|自从|从)\s*$/i;
 const PUSH_ONLY = /pushed\s+to|slipped\s+to|moved\s+to|推迟到|延期到|延到|改到/i;
 const EVENT_NOUN =
@@ -36,7 +40,7 @@ const EVENT_NOUN =
 const CONNECTOR_BEFORE = /(?:\b(?:with|w\/|at|to|for|from|and)\s*|给|和|跟|与|去|同)$/i;
 const STEP_MARKER_EN =
   /\b(?:next\s+steps?\s*[:：-]|ns\s*:|need\s+to|needs\s+to|will|going\s+to|plan\s+to|follow(?:ing)?[\s-]?up|to\s+do)/i;
-const STEP_MARKER_ZH = /下一步|下步|接下来|先(?=[发做给约出准提])|准备|计划|跟进/;
+const STEP_MARKER_ZH = /下一步|下步|接下来|先(?!前)|准备|计划|跟进/;
 const NOT_OURS = /\b(?:they|customer|client|he|she)\s+$/i;
 const PHONE = /\+?\d[\d\s-]{6,}\d/g;
 const TIME =
@@ -66,16 +70,15 @@ export function stepText(
   remove: readonly Span[],
   from = clause.start,
 ): string | null {
-  const chars = text.slice(0, clause.end).split('');
+  const chars = text.slice(from, clause.end).split('');
   for (const r of remove) {
     if (r.end <= from || r.start >= clause.end) continue;
     let start = Math.max(r.start, from);
     const connector = CONNECTOR_BEFORE.exec(text.slice(Math.max(from, start - 8), start));
     if (connector) start -= connector[0].length;
-    for (let i = start; i < r.end; i++) chars[i] = ' ';
+    for (let i = start; i < Math.min(r.end, clause.end); i++) chars[i - from] = ' ';
   }
   let s = chars
-    .slice(from, clause.end)
     .join('')
     .replace(PAREN, ' ')
     .replace(PHONE, ' ')
@@ -121,8 +124,16 @@ export function findSteps(
         continue;
       }
       if (result.nextStep || d.date < today) continue;
+      // "今天客户回复要改两处" reports today; "follow up EOD" and "今天下班前发" are due today.
+      if (d.date === today && REPORT_TODAY.test(text.slice(d.start, d.end)) && !PLAN.test(body))
+        continue;
       if (isPastClause(body) || !(ACTION_EN.test(body) || ACTION_ZH.test(body))) continue;
-      const step = stepText(text, clause, [...here, ...remove]);
+      let step = stepText(text, clause, [...here, ...remove]);
+      // "下周三去一趟蔚来,演示新版本": the visit is the frame, the next clause says what for.
+      const next = clauses[clauses.indexOf(clause) + 1];
+      if (step && WEAK_STEP.test(step) && next && next.sentence === clause.sentence) {
+        step = stepText(text, next, remove) ?? step;
+      }
       if (step) {
         result.nextStep = step;
         result.nextStepDue = d.date;
