@@ -10,6 +10,7 @@
  * the start of a sentence up to the first predicate word. The account is
  * reported as written; only matching ignores suffixes.
  */
+import type { StageTemplate } from '../../pipeline/stages.ts';
 import { asciiLower, isHan } from '../text.ts';
 import { type AccountMention, type Clause, overlaps, type Span } from './clauses.ts';
 import { STAGE_CUES } from './lexicon.ts';
@@ -107,10 +108,10 @@ const WEAK_ZH_TRIGGER = /^(?:和|跟|与|同|给)$/;
 const AFTER_WEAK_ZH =
   /^(?:的|开了|开会|聊|谈|签|沟通|打电话|电话|吃饭|约|发|做|打|报|送|见面|一起|交流|对接|合作|在|那边|这边)/;
 const ZH_LEAD =
-  /^(?:今天|昨天|刚刚|刚才|刚|上午|下午|晚上|今早|早上|我们|我|咱们|客户|他们|又|也|另外|还有|然后|今日)+/;
+  /^(?:今天|昨天|刚刚|刚才|刚|上午|下午|晚上|今早|早上|我们|我|咱们|客户|他们|又|也|另外|还有|然后|今日|因为|由于|所以|但是|不过|如果|虽然|进入|推进到|推进|到了)+/;
 const ZH_SUFFIX =
   /集团|银行|证券|保险|汽车|科技|医药|电力|电网|移动|联通|电信|航空|物流|地产|能源|重工|制药|医院|大学|公司|控股|实业|传媒|石化|石油|化工|钢铁|食品|乳业|百货|商城|智能|动力|时代|世界|找房|山泉|世纪/g;
-const ZH_BACK_STOP = /[了和跟与在给访见是的去到向对把被从约请帮为及说要就都也还又再已进、]/;
+const ZH_BACK_STOP = /[了和跟与在给访见是的去到向对把被从约请帮及说要就都也还又再已进、]/;
 
 const STICKY_CUES = STAGE_CUES.map(
   (c) => new RegExp(c.re.source, `${c.re.flags.replace('g', '')}y`),
@@ -224,6 +225,7 @@ function chineseCandidates(
 export interface AccountContext {
   knownAccounts: readonly string[];
   openDeals: readonly { account: string }[];
+  template?: StageTemplate;
 }
 
 /**
@@ -237,6 +239,15 @@ export function findAccounts(
   blocked: readonly Span[],
   stops: ReadonlySet<number>,
 ): AccountMention[] {
+  // "moved to Quoted", "进入核保阶段": a template's stage names are never accounts.
+  const stageNames = (ctx.template?.stages ?? []).flatMap((s) => [
+    asciiLower(s.name.en),
+    s.name['zh-CN'],
+  ]);
+  const isStageName = (name: string) =>
+    stageNames.some(
+      (n) => asciiLower(name) === n || (/[\u3400-\u9fff]/.test(n) && name.includes(n)),
+    );
   const known = indexKnown([
     ...ctx.knownAccounts,
     ...ctx.openDeals.slice(0, 20).map((d) => d.account),
@@ -249,6 +260,7 @@ export function findAccounts(
   ].filter((c) => {
     if (c.known) return true;
     if (blocked.some((b) => overlaps(b, c))) return false;
+    if (isStageName(c.name)) return false;
     if (
       /^[A-Za-z]/.test(c.name) &&
       isFirstName(c.name.split(/\s/)[0]!) &&
@@ -273,7 +285,12 @@ export function findAccounts(
   for (const c of candidates) {
     const clash = chosen.find((x) => overlaps(x, c));
     if (clash) {
-      if (c.end - c.start > clash.end - clash.start && c.start >= clash.start) {
+      // Only a name that contains the chosen one replaces it ("京东方" over the known "京东").
+      if (
+        c.end - c.start > clash.end - clash.start &&
+        c.start <= clash.start &&
+        c.end >= clash.end
+      ) {
         chosen.splice(chosen.indexOf(clash), 1, { ...c, name: c.name.trim() });
       }
       continue;

@@ -118,7 +118,7 @@ const ZH_STOP_WORDS =
   和 跟 与 及 都 也 又 被 把 给 初次 首次 初步 那单 这单 问 倾向 拿 是 有 很 挺 刚 等 准备 计划 打算 约 去 做 发 出
   提 招标 投标 预计 同时 竞品 竞争 开了 开会 聊 谈 沟通 电话 见 拜访 成交 中标 黄了 截胡 推迟 延期 确认 决定 表示 觉得
   反馈 回复 答复 进展 目前 现在 一直 上午 下午 晚上 年费 金额 总价 老板 客户 他们 我们 PO POC 也在 的话 就 才 让 请
-  帮 比 已发 发了 下一步 接下来 三家 两家 几家 等等 签约 签了 报 PK pk 赢 到账 下单 审核 法务 盖章 评估 汇报 上门 交流 负责 参加 采购流程 付款`
+  帮 比 已发 发了 下一步 接下来 因为 由于 所以 但是 不过 如果 虽然 进入 推进 三家 两家 几家 等等 签约 签了 报 PK pk 赢 到账 下单 审核 法务 盖章 评估 汇报 上门 交流 负责 参加 采购流程 付款`
     .split(/\s+/)
     .filter(Boolean)
     .sort((a, b) => b.length - a.length);
@@ -171,6 +171,17 @@ export function readChineseName(
   while (pos < text.length && pos - start < max) {
     const ch = text[pos];
     if (!isNameChar(ch) || stops.has(pos)) break;
+    // "华为技术有限公司": a legal suffix ends the name and is part of it, despite the 有 in it.
+    const legal =
+      pos > start
+        ? /^(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|公司)/.exec(
+            text.slice(pos, pos + 6),
+          )
+        : null;
+    if (legal) {
+      pos += legal[0].length;
+      break;
+    }
     if (pos > start && startsWithStopWord(text, pos)) break;
     // Latin after Han (or Han after Latin) without a space is still one name ("B站", "京东Plus").
     pos++;
