@@ -4,8 +4,10 @@
  * are in src/understand/evaluate.ts.
  *
  * corpus.jsonl was written alongside the rules, so its score is an upper
- * bound; corpus-holdout.jsonl was labelled before the extractor first ran on
- * it and is the better estimate of accuracy on new messages.
+ * bound. corpus-holdout.jsonl and corpus-fresh.jsonl were each labelled before
+ * the extractor first ran on them; their first-run scores (93.5% and 90.4%
+ * overall) are the honest estimate for new messages, since fixes for what
+ * they exposed came after.
  */
 import { fileURLToPath } from 'node:url';
 import {
@@ -17,7 +19,7 @@ import {
 } from '../src/understand/evaluate.ts';
 import { extractOffline } from '../src/understand/offline/index.ts';
 
-const corpora = ['corpus.jsonl', 'corpus-holdout.jsonl'].map((file) => ({
+const corpora = ['corpus.jsonl', 'corpus-holdout.jsonl', 'corpus-fresh.jsonl'].map((file) => ({
   file,
   rows: loadCorpus(fileURLToPath(new URL(`../test/understand/${file}`, import.meta.url))),
 }));
@@ -37,14 +39,19 @@ for (const { file, rows } of corpora) {
 
 const all: CorpusRow[] = corpora.flatMap((c) => c.rows);
 const contexts = all.map(contextFor);
-const rounds = 20;
-for (let i = 0; i < all.length; i++) extractOffline(all[i]!.text, contexts[i]!);
-const started = performance.now();
-for (let r = 0; r < rounds; r++) {
+const runAll = () => {
   for (let i = 0; i < all.length; i++) extractOffline(all[i]!.text, contexts[i]!);
+};
+runAll();
+// Several timed rounds; the best one is the least disturbed by other work on the machine.
+const rounds: number[] = [];
+for (let r = 0; r < 15; r++) {
+  const started = performance.now();
+  runAll();
+  rounds.push(performance.now() - started);
 }
-const seconds = (performance.now() - started) / 1000;
-const total = all.length * rounds;
+rounds.sort((a, b) => a - b);
+const perMessage = (ms: number) => ms / all.length;
 console.log(
-  `throughput: ${Math.round(total / seconds)} messages/s (${((seconds * 1000) / total).toFixed(3)} ms/message over ${total} extractions)`,
+  `throughput: ${Math.round(1000 / perMessage(rounds[0]!))} messages/s best round, ${Math.round(1000 / perMessage(rounds[7]!))} median (${perMessage(rounds[7]!).toFixed(3)} ms/message; ${all.length} messages x ${rounds.length} rounds)`,
 );

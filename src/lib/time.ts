@@ -55,14 +55,21 @@ export function localParts(instant: Date, timeZone: string): LocalParts {
   };
 }
 
-/** True when the zone is a valid IANA timezone name. */
+const validZones = new Map<string, boolean>();
+
+/** True when the zone is a valid IANA timezone name (cached: building a formatter is slow). */
 export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
+  let valid = validZones.get(timeZone);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    if (validZones.size < 1000) validZones.set(timeZone, valid);
   }
+  return valid;
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');

@@ -115,8 +115,9 @@ interface Parsed {
 }
 
 /** Parse the number token at `start` plus any multiplier after it. */
-function readNumber(text: string, start: number, token: string, hanText: boolean): Parsed | null {
-  let end = start + token.length;
+function readNumber(text: string, start: number, raw: string, hanText: boolean): Parsed | null {
+  let token = raw;
+  let end = start + raw.length;
   let approx = false;
   let multiplied = false;
   let value: number;
@@ -139,6 +140,12 @@ function readNumber(text: string, start: number, token: string, hanText: boolean
     }
   } else {
     if (!/[十百千万亿萬億]/.test(token)) return null;
+    // "两三百万" is two to three million: the upper bound, approximately.
+    const span = /^([一二两三四五六七八九])([二三四五六七八九])([十百千万亿].*)$/.exec(token);
+    if (span) {
+      approx = true;
+      token = span[2]! + span[3]!;
+    }
     const parsed = parseChineseNumber(token.replace('个亿', '亿'));
     if (parsed === null) return null;
     value = parsed;
@@ -172,9 +179,20 @@ export function scanAmounts(text: string, defaultCurrency: string): AmountSpan[]
       continue;
     const parsed = readNumber(text, start, token, hanText);
     if (!parsed) continue;
+    const prefix = PREFIX.exec(lead);
+    // Indian shorthand "₹45L", "2.5Cr": lakh and crore, only where rupees are meant.
+    const rupees = /^(?:₹|inr|rs\.?)$/i.test(prefix?.[1] ?? '') || defaultCurrency === 'INR';
+    const shorthand =
+      rupees && !parsed.multiplied
+        ? /^\s?(L|Cr)\b/.exec(text.slice(parsed.end, parsed.end + 4))
+        : null;
+    if (shorthand) {
+      parsed.value *= shorthand[1] === 'L' ? 1e5 : 1e7;
+      parsed.end += shorthand[0].length;
+      parsed.multiplied = true;
+    }
     let end = parsed.end;
     const after = text.slice(end, end + 24);
-    const prefix = PREFIX.exec(lead);
     const suffix = SUFFIX_CURRENCY.exec(after);
     if (range && !prefix && !suffix && !parsed.multiplied) continue;
     if (!suffix && COUNT_AFTER.test(after)) continue;

@@ -45,7 +45,6 @@ import {
   parseLocalDate,
   quarterOf,
   startOfWeek,
-  toLocalDate,
   weekdayOf,
 } from '../lib/time.ts';
 import { parseChineseNumber, parseSmallNumber, prepareText } from './text.ts';
@@ -668,6 +667,8 @@ const ZH_RULES: Rule[] = [
  * times in a fixed UTC offset, not a zone, so it is given the member's wall
  * clock as if it were UTC and its day/month/year components are read back.
  */
+const CHRONO_HINT = /(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\d(?:st|nd|rd|th)\b/i;
+
 function chronoSpans(text: string, t: Today, taken: DateSpan[]): DateSpan[] {
   if (!/[A-Za-z]/.test(text)) return [];
   const instant = new Date(Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute));
@@ -697,7 +698,7 @@ function todayIn(now: Date, timeZone: string): Today {
   if (Number.isNaN(now.getTime())) throw new RangeError('invalid "now" date');
   const p = localParts(now, timeZone);
   return {
-    date: toLocalDate(now, timeZone),
+    date: formatLocalDate(p.year, p.month, p.day),
     year: p.year,
     month: p.month,
     day: p.day,
@@ -741,7 +742,9 @@ export function scanDates(text: string, now: Date, timeZone: string): DateSpan[]
       lastEnd = c.end;
     }
   }
-  const extra = hasLatin && text.length <= 4000 ? chronoSpans(text, t, chosen) : [];
+  // chrono only adds month-name and ordinal-day phrases here, so skip it when there are none.
+  const chronoCould = hasLatin && text.length <= 4000 && CHRONO_HINT.test(text);
+  const extra = chronoCould ? chronoSpans(text, t, chosen) : [];
   return [...chosen, ...extra].sort((a, b) => a.start - b.start);
 }
 

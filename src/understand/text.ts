@@ -50,9 +50,10 @@ export function prepareText(original: string): PreparedText {
   return { text: out.join(''), map: Int32Array.from(map) };
 }
 
-/** Lower-case ASCII letters only, so offsets never shift (unlike `toLowerCase` on e.g. "İ"). */
+/** Lower case that never shifts offsets: `toLowerCase` unless it changes the length (e.g. "İ"). */
 export function asciiLower(s: string): string {
-  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  const lower = s.toLowerCase();
+  return lower.length === s.length ? lower : s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 }
 
 /** True for CJK ideographs (the Han script blocks a chat message uses). */

@@ -103,7 +103,7 @@ const EN_LEAD =
   /^(?:met|sent|had|call|called|quick|update|late|note|lost|closed|demo|fyi|meeting|spoke|visited|pinged|emailed|just|today|also|and|then|so|btw|re|hey|ok|good|great|finally|visit)\b[\s:,-]*/i;
 
 const ZH_TRIGGER =
-  /去拜访了|去拜访|去了一趟|去了趟|去一趟|去趟|拜访了|拜访|见了|见到了|见到|约见了|约见|电话沟通了|沟通了|对接了|联系了|跟进|发给|交给|报给|拿下了|拿下|签下了|签下|客户是|和|跟|与|同|给/g;
+  /去拜访了|去拜访|去了一趟|去了趟|去一趟|去趟|拜访了|拜访|见了|见到了|见到|约见了|约见|电话沟通了|沟通了|对接了|联系了|电话跟进了|跟进了|跟进|发给|交给|报给|拿下了|拿下|签下了|签下|客户是|和|跟|与|同|给/g;
 const WEAK_ZH_TRIGGER = /^(?:和|跟|与|同|给)$/;
 const AFTER_WEAK_ZH =
   /^(?:的|开了|开会|聊|谈|签|沟通|打电话|电话|吃饭|约|发|做|打|报|送|见面|一起|交流|对接|合作|在|那边|这边)/;
@@ -111,6 +111,8 @@ const ZH_LEAD =
   /^(?:今天|昨天|刚刚|刚才|刚|上午|下午|晚上|今早|早上|我们|我|咱们|客户|他们|又|也|另外|还有|然后|今日|因为|由于|所以|但是|不过|如果|虽然|进入|推进到|推进|到了)+/;
 const ZH_SUFFIX =
   /集团|银行|证券|保险|汽车|科技|医药|电力|电网|移动|联通|电信|航空|物流|地产|能源|重工|制药|医院|大学|公司|控股|实业|传媒|石化|石油|化工|钢铁|食品|乳业|百货|商城|智能|动力|时代|世界|找房|山泉|世纪/g;
+const ZH_TRIGGER_AT_START = new RegExp(`^(?:${ZH_TRIGGER.source})`);
+const ZH_SUFFIX_AT_END = new RegExp(`(?:${ZH_SUFFIX.source})$`);
 const ZH_BACK_STOP = /[了和跟与在给访见是的去到向对把被从约请帮及说要就都也还又再已进、]/;
 
 const STICKY_CUES = STAGE_CUES.map(
@@ -172,6 +174,9 @@ function chineseCandidates(
       out.push({ start, end, name, key: accountKey(name), known: false });
   };
   for (const m of text.matchAll(ZH_SUFFIX)) {
+    // "信息科技部" is a department, not a company ending in 科技.
+    if (/^(?:部|中心|处)/.test(text.slice(m.index + m[0].length, m.index + m[0].length + 2)))
+      continue;
     let start = m.index;
     while (start > 0 && m.index - start < 6) {
       const ch = text[start - 1]!;
@@ -201,15 +206,15 @@ function chineseCandidates(
   }
   for (const [ci, c] of clauses.entries()) {
     let pos = c.start;
-    while (pos < c.end && /\s/.test(text[pos]!)) pos++;
+    while (pos < c.end && isDecoration(text.charCodeAt(pos))) pos++;
     const lead = ZH_LEAD.exec(text.slice(pos, c.end));
     if (lead) pos += lead[0].length;
     // "今天拜访了华为": the trigger rule reads the name after 拜访了.
-    const trigger = new RegExp(`^(?:${ZH_TRIGGER.source})`).exec(text.slice(pos, c.end));
+    const trigger = ZH_TRIGGER_AT_START.exec(text.slice(pos, c.end));
     if (trigger && !WEAK_ZH_TRIGGER.test(trigger[0])) continue;
     // "美的集团 POC 通过了": a run ending in a company suffix is one name even if it holds a stop word.
     const run = /^[\u3400-\u9fffA-Za-z0-9&]{2,10}/.exec(text.slice(pos, c.end))?.[0] ?? '';
-    const suffixed = new RegExp(`(?:${ZH_SUFFIX.source})$`).test(run) && !isNotChineseName(run);
+    const suffixed = ZH_SUFFIX_AT_END.test(run) && !isNotChineseName(run);
     const r = suffixed ? { name: run, end: pos + run.length } : readChineseName(text, pos, stops);
     if (!r || (!isHan(r.name[0]) && !/[\u3400-\u9fff]/.test(text.slice(r.end, r.end + 2))))
       continue;

@@ -16,7 +16,7 @@ const CHIT_CHAT_EN = new Set(
   holiday holidays enjoy friday y'all guys`.split(/\s+/),
 );
 const CHIT_CHAT_ZH =
-  /^(?:谢谢|多谢|感谢|你好|您好|大家好|好的|好滴|好哒|好嘞|好|收到|马上处理|马上|处理|这就去|周末愉快|节日快乐|新年快乐|愉快|了解|明白|明白了|知道了|嗯+|哦+|早|早上好|上午好|下午好|晚上好|晚安|辛苦了|辛苦|哈+|呵+|ok|OK|好嘞|没问题|行|可以|对|是的|谢了|拜拜|再见)+$/;
+  /^(?:谢谢|多谢|感谢|你好|您好|大家好|好的|好滴|好哒|好嘞|好|收到|马上处理|恭喜|祝贺|恭喜恭喜|太棒了|太好了|棒|厉害|赞|马上|处理|这就去|周末愉快|节日快乐|新年快乐|愉快|了解|明白|明白了|知道了|嗯+|哦+|早|早上好|上午好|下午好|晚上好|晚安|辛苦了|辛苦|哈+|呵+|ok|OK|好嘞|没问题|行|可以|对|是的|谢了|拜拜|再见)+$/;
 
 const QUESTION_START_EN =
   /^(?:what(?:'s|s| is| are| was| were| did| do| does)?|which|who(?:'s| is)?|whose|how(?:'s| much| many| is| are| did| do| does| about)?|when|where|why|show(?:\s+me)?|list|give\s+me|tell\s+me|can\s+(?:you|i|we)|could\s+you|would\s+you|pull\s+up|any\s+(?:update|updates|news|word))\b/i;

@@ -44,7 +44,7 @@ export const STAGE_CUES: readonly CueDef[] = [
   },
   {
     phase: 'negotiation',
-    re: /\b(?:negotiat\w*|negotiaton|redlin\w*|red[\s-]lines?|legal(?:\s+review)?|counsel|contracts?|msa|sow|terms|procurement(?!\s+(?:head|manager|lead|director|officer|team|contact))|security\s+review|vendor\s+(?:onboarding|registration)|discount|percent\s+off|pushed\s+back|counter(?:ed|offer|-offer)?|verbal(?:\s+(?:yes|commit\w*|agreement|ok))?|final\s+approval|sign[\s-]?off|signature)\b|\d\s?%\s+off\b/gi,
+    re: /\b(?:negotiat\w*|negotiaton|redlin\w*|red[\s-]lines?|legal(?:\s+review)?|counsel|contracts?|msa|sow|terms|procurement(?!\s+(?:head|manager|lead|director|officer|team|contact))|security\s+review|vendor\s+(?:onboarding|registration)|discount|percent\s+off|pushed\s+back|counter(?:ed|offer|-offer)?|verbal(?:\s+(?:yes|commit\w*|agreement|ok))?|final\s+approval|sign[\s-]?off|signature|commercials|commercial\s+(?:discussions?|terms|negotiations?))\b|\d\s?%\s+off\b/gi,
   },
   {
     phase: 'won',
@@ -52,7 +52,7 @@ export const STAGE_CUES: readonly CueDef[] = [
   },
   {
     phase: 'lost',
-    re: /\b(?:lost(?!\s+(?:contact|touch))|closed[\s-]lost|went\s+with(?!\s+(?:us|our|we)\b)|going\s+with(?!\s+(?:us|our)\b)|chose(?!\s+(?:us|our)\b)|chosen|picked(?!\s+(?:us|our|up)\b)|selected(?!\s+(?:us|our)\b)|opted\s+for|no\s+decision|not\s+moving\s+forward|not\s+going\s+ahead|pulled\s+out|walked\s+away|deal\s+(?:is\s+)?dead|cancel+ed|build(?:ing)?\s+in[\s-]house)\b/gi,
+    re: /\b(?:lost(?!\s+(?:contact|touch))|closed[\s-]lost|went\s+(?:with|w\/)(?!\s+(?:us|our|we)\b)|going\s+(?:with|w\/)(?!\s+(?:us|our)\b)|chose(?!\s+(?:us|our)\b)|chosen|picked(?!\s+(?:us|our|up)\b)|selected(?!\s+(?:us|our)\b)|opted\s+for|no\s+decision|not\s+moving\s+forward|not\s+going\s+ahead|pulled\s+out|walked\s+away|deal\s+(?:is\s+)?dead|cancel+ed|build(?:ing)?\s+in[\s-]house)\b/gi,
   },
   {
     phase: 'prospecting',
@@ -63,11 +63,11 @@ export const STAGE_CUES: readonly CueDef[] = [
   { phase: 'quote', re: /报价|报了价|报过价|出价/g },
   {
     phase: 'negotiation',
-    re: /谈判|在谈|还在谈|议价|砍价|砍到|压价|压到|讲价|谈价|价格谈|折扣|打[0-9一二三四五六七八九]折|让利|合同(?!额|金额|价)|法务|盖章|用印|采购流程|走采购|采购阶段|招采|比价|商务条款|付款条件|账期/g,
+    re: /谈判|在谈|还在谈|议价|砍价|砍到|压价|压到|讲价|谈价|价格谈|折扣|打[0-9一二三四五六七八九]折|让利|合同(?!额|金额|价)|法务|盖章|用印|采购流程|走采购|采购阶段|招采|比价|商务条款|付款条件|账期|采购走流程|走流程/g,
   },
   {
     phase: 'won',
-    re: /签约|签了|签下|签单|已签|签合同|签署|成交|拿下|中标|赢单|回款|到账|打款|付款了|已付款|收到PO|拿到了?PO|下单了|下了单|PO下来/g,
+    re: /签约|签了|签下|签单|已签|签合同|签署|盖章了|已盖章|盖完章|签字了|已签字|成交|拿下|中标|赢单|回款|到账|打款|付款了|已付款|收到PO|拿到了?PO|下单了|下了单|PO下来/g,
   },
   {
     phase: 'lost',
@@ -115,9 +115,9 @@ export const CLOSE_CONTEXT_ZH =
 
 /** Actions that make a dated clause a next step. */
 export const ACTION_EN =
-  /\b(?:follow(?:ing)?[\s-]?up|f\/u|send|sending|call|calling|meet|meeting|demo|present|presentation|pitch|schedule|review|check|sync|kick-?off|kickoff|revisit|poc|pilot|ping|email|share|deliver|prepare|visit|talk|discuss|workshop|onsite|lunch|dinner|training|renewal|proposal|quote|deck|touch\s+base|circle\s+back|reach\s+out)\b/i;
+  /\b(?:follow(?:ing)?[\s-]?up|f\/u|send|sending|calls?|calling|meet|meetings?|demos?|present|presentation|pitch|schedul\w*|schedule|review|check|sync|kick-?off|kickoff|revisit|poc|pilot|ping|email|share|deliver|prepare|visit|talk|discuss|workshop|onsite|lunch|dinner|training|renewal|proposals?|quotes?|deck|touch\s+base|circle\s+back|reach\s+out)\b/i;
 export const ACTION_ZH =
-  /跟进|发|给|约|做|出|提供|去|拜访|开会|会议|汇报|评估|演示|交流|上门|答复|回复|联系|沟通|回款|启动|确认|结论|准备|安排|电话|现场|见|方案|报价|合同|试用|培训|签/;
+  /跟进|发|给|约|做|出|提供|去|拜访|开会|会议|汇报|评估|演示|交流|上门|答复|回复|联系|沟通|回款|启动|确认|结论|准备|安排|电话|现场|见|方案|报价|合同|试用|培训|签|到账|付款|打款|聊|谈/;
 
 /** Leading words to drop from a next step: "Next step: pricing call", "will send deck", "先发一版方案". */
 export const STEP_LEAD =
@@ -127,7 +127,7 @@ export const STEP_TRAIL =
 
 /** Sales artefacts a customer asks for that are not product needs ("they want pricing"). */
 export const ARTEFACT =
-  /\b(?:quotes?|quotation|pricing|prices?|proposal|demo|poc|pilot|trial|discount|\d+\s?%\s*off|off|contract|call|meeting|deck)\b|报价|价格|方案|演示|试用|折|优惠|合同|POC/i;
+  /\b(?:quotes?|quotation|pricing|prices?|proposals?|demos?|poc|pilot|trial|discount|\d+\s?%\s*off|off|contract|calls?|meetings?|deck|reviews?|walkthrough|sessions?|workshops?|presentations?)\b|报价|价格|方案|演示|试用|折|优惠|合同|POC/i;
 
 /** The stage cues without the global flag, for "does this text contain a cue" tests. */
 export const ANY_CUE: readonly RegExp[] = STAGE_CUES.map(

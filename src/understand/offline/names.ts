@@ -93,6 +93,16 @@ export function readEnglishName(text: string, start: number): { name: string; en
     }
     if (possessive) word = word.replace(/['’]s$/, '');
     const first = tokens.length === 0;
+    // "Scheduling for next Thu", "Moving to contract": a gerund opening a clause is not a company.
+    if (
+      first &&
+      /ing$/.test(word) &&
+      /^\s+(?:for|to|on|up|with|in|the|a|our|their)\b/.test(
+        text.slice(pos + m[0].length, pos + m[0].length + 8),
+      )
+    ) {
+      break;
+    }
     const capital = NAME_TOKEN.test(word) && !isNotName(word);
     const tail = !first && NAME_TAIL.test(word);
     if (!capital && !tail) break;
@@ -118,7 +128,7 @@ const ZH_STOP_WORDS =
   和 跟 与 及 都 也 又 被 把 给 初次 首次 初步 那单 这单 问 倾向 拿 是 有 很 挺 刚 等 准备 计划 打算 约 去 做 发 出
   提 招标 投标 预计 同时 竞品 竞争 开了 开会 聊 谈 沟通 电话 见 拜访 成交 中标 黄了 截胡 推迟 延期 确认 决定 表示 觉得
   反馈 回复 答复 进展 目前 现在 一直 上午 下午 晚上 年费 金额 总价 老板 客户 他们 我们 PO POC 也在 的话 就 才 让 请
-  帮 比 已发 发了 下一步 接下来 因为 由于 所以 但是 不过 如果 虽然 进入 推进 三家 两家 几家 等等 签约 签了 报 PK pk 赢 到账 下单 审核 法务 盖章 评估 汇报 上门 交流 负责 参加 采购流程 付款`
+  帮 比 已发 发了 下一步 接下来 新需求 新项目 新的 因为 由于 所以 但是 不过 如果 虽然 进入 推进 三家 两家 几家 等等 签约 签了 报 PK pk 赢 到账 下单 审核 法务 盖章 评估 汇报 上门 交流 负责 参加 采购流程 付款`
     .split(/\s+/)
     .filter(Boolean)
     .sort((a, b) => b.length - a.length);
@@ -165,7 +175,7 @@ export function readChineseName(
   text: string,
   start: number,
   stops: ReadonlySet<number> = new Set(),
-  max = 8,
+  max = 12,
 ): { name: string; end: number } | null {
   let pos = start;
   while (pos < text.length && pos - start < max) {
@@ -186,8 +196,19 @@ export function readChineseName(
     // Latin after Han (or Han after Latin) without a space is still one name ("B站", "京东Plus").
     pos++;
   }
-  const name = text.slice(start, pos);
+  let name = text.slice(start, pos);
+  // "中国银行信息科技部": the department is not part of the account.
+  const dept =
+    /^(.+?(?:银行|集团|公司|保险|证券|医院|大学))[\u3400-\u9fff]{1,6}?(?:部|中心|处|科|组|团队)$/.exec(
+      name,
+    );
+  if (dept) {
+    name = dept[1]!;
+    pos = start + name.length;
+  }
   if (name.length === 0) return null;
+  // A run this long without a predicate word is a sentence, not a name (legal suffixes excepted).
+  if (name.length > 10 && !/(?:公司|集团)$/.test(name)) return null;
   if (/^[A-Za-z0-9&]+$/.test(name) && name.length < 2) return null;
   if (!/[A-Za-z]/.test(name) && name.length < 2) return null;
   if (isNotChineseName(name)) return null;

@@ -25,7 +25,7 @@ const ZH_NOT_THEIRS = /(?:我们|我|咱们|不|没|无)$/;
 const EN_CUT =
   /\s(?:before|by|asap|too|as\s+well|because|so|but|which|for\s+now|if|when|until|once|in\s+order|to\s+(?:sign|close|move|go)|first|and\s+then|then)\b|\s[-(]|[!?;]/i;
 const ZH_CUT = /预算|预计|因为|所以|但是|不过|然后|的话|之前|以前|才能|就能|才|再/;
-const EN_SPLIT = /\s*(?:,|\band\b|&|\+|\bor\b|\/(?!\d))\s*/i;
+const EN_SPLIT = /\s*(?:,|\band\b|&|\+|\bor\b|(?<!\bw)\/(?!\d))\s*/i;
 const ZH_SPLIT = /\s*(?:、|和|及|以及|与|跟|,|，|\+|&)\s*/;
 const EN_LEAD = /^(?:a|an|the|some|more|to\s+have|us\s+to\s+support|support\s+for)\s+/i;
 const PRONOUN_START =

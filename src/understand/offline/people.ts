@@ -34,6 +34,8 @@ const TITLE_ONLY = new RegExp(`^${EN_TITLE}$`);
 const NAME = "[A-Z][a-z][A-Za-z'-]*(?:\\s[A-Z][a-z][A-Za-z'-]*){0,2}";
 
 const EN_PATTERNS: { re: RegExp; name: number; title: number | null }[] = [
+  // "CIO (Priya Shah)"
+  { re: new RegExp(`(?<![A-Za-z])(${EN_TITLE})\\s?\\((${NAME})\\)`, 'gd'), name: 2, title: 1 },
   // "Richard (CEO)", "Charlie Bucket (Ops Director)"
   { re: new RegExp(`\\b(${NAME})\\s?\\(([^()\\n]{1,40})\\)`, 'gd'), name: 1, title: 2 },
   // "Jane Doe, CTO", "Bob the CFO", "Jane Doe - CTO"
@@ -55,9 +57,14 @@ const CN_TITLE =
 const HONORIFIC = '(?:总监|总裁|经理|主任|主管|处长|局长|部长|科长|院长|行长|老师|总|工|董)';
 const SURNAME = `(?:${COMPOUND_SURNAMES.join('|')}|[${SURNAMES}])`;
 
+const SURNAME_AT = new RegExp(SURNAME, 'y');
+const CN_TITLE_ALL = new RegExp(CN_TITLE, 'g');
+// "王总", "陈总", "李经理": a surname and an honorific, not "总价" or "总共".
+const HONORED = new RegExp(`${SURNAME}${HONORIFIC}(?![价额共体部结计是之数作程具厂资门])`, 'g');
+
 /** A Chinese personal name at `pos`: surname plus one or two given characters. */
 function readChinesePerson(text: string, pos: number): { name: string; end: number } | null {
-  const sm = new RegExp(SURNAME, 'y');
+  const sm = SURNAME_AT;
   sm.lastIndex = pos;
   const s = sm.exec(text);
   if (!s) return null;
@@ -90,9 +97,9 @@ export function findContacts(text: string, accounts: readonly Span[] = []): Cont
       const [nameStart, nameEnd] = m.indices![p.name]!;
       if (isNotName(first) || isAccountAt(nameStart) || /['’]s$/.test(name)) continue;
       // "Infosys procurement head Ravi Kumar": a bare "Name Title" needs a known first name.
-      if (p === EN_PATTERNS[1] && !/,|\sthe\s|\s-\s/.test(m[0]) && !isFirstName(first)) continue;
+      if (p === EN_PATTERNS[2] && !/,|\sthe\s|\s-\s/.test(m[0]) && !isFirstName(first)) continue;
       // Without a known first name, "(…)" after a capitalised word is as likely a note on a company.
-      if (p === EN_PATTERNS[0] && !isFirstName(first) && !TITLE_ONLY.test(m[2]!)) continue;
+      if (p === EN_PATTERNS[1] && !isFirstName(first) && !TITLE_ONLY.test(m[2]!)) continue;
       add(nameStart, nameEnd, name, p.title ? m[p.title]! : null);
     }
   }
@@ -130,14 +137,14 @@ function findChineseContacts(
     add(m.index, m.index + m[0].length, m[1]!, m[2]!);
   }
   // "采购经理王磊", "技术VP张伟", "对接人是IT总监刘洋"
-  for (const m of text.matchAll(new RegExp(CN_TITLE, 'g'))) {
-    const pos = m.index + m[0].length;
+  for (const m of text.matchAll(CN_TITLE_ALL)) {
+    // "CIO 李明" may have a space before the name.
+    const pos = m.index + m[0].length + (text[m.index + m[0].length] === ' ' ? 1 : 0);
     const person = readChinesePerson(text, pos);
     if (person) add(pos, person.end, person.name, m[0]);
   }
   // "王总", "陈总", "李经理" — a surname and an honorific, not "总价" or "总共".
-  const honor = new RegExp(`${SURNAME}${HONORIFIC}(?![价额共体部结计是之数作程具厂资门])`, 'g');
-  for (const m of text.matchAll(honor)) {
+  for (const m of text.matchAll(HONORED)) {
     if (m.index > 0 && isHan(text[m.index - 1]) && !/[的是和跟与给见了、]/.test(text[m.index - 1]!))
       continue;
     add(m.index, m.index + m[0].length, m[0], null);
@@ -153,9 +160,9 @@ function findChineseContacts(
 }
 
 const EN_COMPETITOR =
-  /\blost\s+[A-Z][\w&.'-]*(?:\s[A-Z][\w&.'-]*){0,3}\s+to\s+|\bshortlisted\s+(?:us\s+)?(?:with|alongside)\s+|\b(?:also\s+(?:looking\s+at|evaluating|talking\s+to|considering|in\s+talks\s+with)|along\s+with|alongside|looking\s+at|evaluating|considering|competing\s+(?:with|against)|compar(?:ing|ed|e)\s+(?:us\s+)?(?:with|to|against|vs\.?)|up\s+against|vs\.?|versus|against|competitors?(?:\s+(?:is|are))?\s*:?|incumbent(?:\s+is)?|lost\s+to|went\s+with|going\s+with|chose|picked|selected|switched\s+to|replacing)\s+/gi;
+  /\blost\s+[A-Z][\w&.'-]*(?:\s[A-Z][\w&.'-]*){0,3}\s+to\s+|\bshortlisted\s+(?:us\s+)?(?:with|alongside)\s+|\b(?:also\s+(?:looking\s+at|evaluating|talking\s+to|considering|in\s+talks\s+with)|along\s+with|alongside|looking\s+at|evaluating|considering|competing\s+(?:with|against)|compar(?:ing|ed|e)\s+(?:us\s+)?(?:with|to|against|vs\.?)|up\s+against|vs\.?|versus|against|competitors?(?:\s+(?:is|are))?\s*:?|incumbent(?:\s+is)?|lost\s+to|went\s+(?:with|w\/)|going\s+(?:with|w\/)|chose|picked|selected|switched\s+to|replacing)\s+/gi;
 const ZH_COMPETITOR =
-  /竞品是|竞品有|竞品[:：]|竞争对手是|竞争对手有|竞争对手[:：]?|对手是|同时在看|也在看|还在看|在看|还在对比|在对比|对比了|对比|输给了|输给|丢给了|丢给|选了|选择了|用了|换成了|改用了?|倾向于/g;
+  /在比较|比较(?=我们|我司)|竞品是|竞品有|竞品[:：]|竞争对手是|竞争对手有|竞争对手[:：]?|对手是|同时在看|也在看|还在看|在看|还在对比|在对比|对比了|对比|输给了|输给|丢给了|丢给|选了|选择了|用了|换成了|改用了?|倾向于/g;
 const ZH_COMPARED =
   /(?:在和|在跟|和|跟|与)([^\s，,。；;！!？?]{2,24}?)(?:[两三四五几]家)?(?:在)?(?:比较|对比|竞争|PK|pk)|被([^\s，,。；;！!？?]{2,10}?)截胡/g;
 const NOT_COMPETITOR = /^(?:别家|别人|其他|其它|其他家|竞品|对手|us|our|we|them|别的|我们|我司)$/i;

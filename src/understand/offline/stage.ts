@@ -82,13 +82,17 @@ function isAsserted(
   if (zh && NEGATION_AFTER_ZH.test(after)) return false;
   // Needs and losses are statements about the customer, never planned actions.
   const action = hit.phase !== 'needs_analysis' && hit.phase !== 'lost';
-  if (action && (PLAN_BEFORE_EN.test(before) || PLAN_BEFORE_ZH.test(before))) return false;
+  // A customer who wants a discount is already negotiating: "wants 8% off", "要求打9折".
+  const haggling = hit.phase === 'negotiation' && /discount|off|terms|折|优惠|账期/i.test(cue);
+  if (action && !haggling && (PLAN_BEFORE_EN.test(before) || PLAN_BEFORE_ZH.test(before)))
+    return false;
   if (hit.phase === 'won' && AWAIT_BEFORE.test(before)) return false;
   const done = zh
     ? /[了已]/.test(cue) || DONE_NEAR_ZH_BEFORE.test(before) || DONE_NEAR_ZH_AFTER.test(after)
     : PAST_FORM.test(cue) || DONE_BEFORE_EN.test(before) || DONE_AFTER_EN.test(after);
   if (done) return true;
-  if (action && (futureFramed || futureDates.some((d) => inside(d, clause)))) return false;
+  if (action && !haggling && (futureFramed || futureDates.some((d) => inside(d, clause))))
+    return false;
   if (zh && ACTION_BEFORE_ZH.test(before)) return false;
   return true;
 }

@@ -127,8 +127,23 @@ export function findSteps(
       // "今天客户回复要改两处" reports today; "follow up EOD" and "今天下班前发" are due today.
       if (d.date === today && REPORT_TODAY.test(text.slice(d.start, d.end)) && !PLAN.test(body))
         continue;
-      if (isPastClause(body) || !(ACTION_EN.test(body) || ACTION_ZH.test(body))) continue;
-      let step = stepText(text, clause, [...here, ...remove]);
+      if (isPastClause(body)) continue;
+      // "asked for a 2nd demo w/ their security folks, set for 12/8": the action is in the clause before.
+      let source = clause;
+      if (!(ACTION_EN.test(body) || ACTION_ZH.test(body))) {
+        const prev = clauses[clauses.indexOf(clause) - 1];
+        const prevBody = prev ? text.slice(prev.start, prev.end) : '';
+        if (
+          !prev ||
+          prev.sentence !== clause.sentence ||
+          !(ACTION_EN.test(prevBody) || ACTION_ZH.test(prevBody))
+        ) {
+          continue;
+        }
+        if (isPastClause(prevBody) || dates.some((x) => inside(x, prev))) continue;
+        source = prev;
+      }
+      let step = stepText(text, source, [...here, ...remove]);
       // "下周三去一趟蔚来,演示新版本": the visit is the frame, the next clause says what for.
       const next = clauses[clauses.indexOf(clause) + 1];
       if (step && WEAK_STEP.test(step) && next && next.sentence === clause.sentence) {
