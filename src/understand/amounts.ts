@@ -215,11 +215,13 @@ export function scanAmounts(text: string, defaultCurrency: string): AmountSpan[]
     }
     // Long unseparated digit runs are account or phone numbers even after a currency word.
     if (isArabic && !parsed.multiplied && !/,/.test(token) && digits.length >= 10) continue;
+    // 2.3 × 1e8 is 229999999.99999997 in binary floating point.
+    const amount = Math.round(parsed.value * 100) / 100;
+    if (!Number.isFinite(amount) || amount < 0) continue;
     out.push({
       start: markStart,
       end,
-      // 2.3 × 1e8 is 229999999.99999997 in binary floating point.
-      amount: Math.round(parsed.value * 100) / 100,
+      amount,
       currency: mark ? currencyOf(mark, defaultCurrency, yenText) : defaultCurrency,
       approx:
         range !== null ||

@@ -341,6 +341,11 @@ describe('robustness', () => {
     expect(result.extraction.updates[0]).toMatchObject({ account: 'Globex', stage: 'closed_won' });
   });
 
+  it('needs more than a date to call a message an update', () => {
+    expect(extractOffline('see you tomorrow', CHICAGO).intent).toBe('other');
+    expect(only('follow up tomorrow')).toMatchObject({ account: null, nextStepDue: '2026-11-25' });
+  });
+
   it('survives a bad clock, zone or currency in the context', () => {
     const bad = { ...CHICAGO, now: new Date('nope'), timezone: 'Not/AZone', currency: '💸' };
     const result = extractOffline('met Acme, follow up Friday, 50k', bad);

@@ -8,6 +8,7 @@
  * point: deal updates are short, and the bound keeps every message fast.
  */
 import { isValidTimeZone, toLocalDate } from '../../lib/time.ts';
+import { DEFAULT_TEMPLATE } from '../../pipeline/stages.ts';
 import { type AmountSpan, pickDealAmount, scanAmounts } from '../amounts.ts';
 import { type DateSpan, scanDates } from '../dates.ts';
 import {
@@ -30,7 +31,7 @@ import {
   splitClauses,
 } from './clauses.ts';
 import { classifyIntent, isChitChat, isQuestion } from './intent.ts';
-import { STAGE_CUES } from './lexicon.ts';
+import { ACTION_EN, ACTION_ZH, STAGE_CUES } from './lexicon.ts';
 import { findNeeds, type NeedMention } from './needs.ts';
 import {
   type CompetitorMention,
@@ -165,7 +166,13 @@ function buildUpdate(f: Found, group: AccountGroup, ctx: ExtractContext): DealUp
 }
 
 /** Extract deal updates from one chat message; never throws on odd input. */
-export function extractOffline(text: string, ctx: ExtractContext): Extraction {
+export function extractOffline(text: string, given: ExtractContext): Extraction {
+  const ctx: ExtractContext = {
+    ...given,
+    template: given.template ?? DEFAULT_TEMPLATE,
+    knownAccounts: given.knownAccounts ?? [],
+    openDeals: given.openDeals ?? [],
+  };
   const raw = typeof text === 'string' ? text.slice(0, MAX_CHARS) : '';
   const t = prepareText(raw).text;
   if (isChitChat(t)) return { intent: 'other', updates: [] };
@@ -196,7 +203,8 @@ export function extractOffline(text: string, ctx: ExtractContext): Extraction {
     hasStageCue: cues.some((c) => c.asserted),
     hasAmount: amounts.length > 0,
     hasAccount: accounts.length > 0,
-    hasDate: dates.length > 0,
+    // "see you tomorrow" is not an update; "follow up tomorrow" is one, for the thread's deal.
+    hasDate: dates.length > 0 && (ACTION_EN.test(t) || ACTION_ZH.test(t)),
     hasOther: needs.length > 0 || contacts.length > 0 || competitors.length > 0,
   });
   if (intent !== 'update') return { intent, updates: [] };
