@@ -100,7 +100,7 @@ function findKnown(lower: string, text: string, index: KnownIndex): Candidate[] 
 const EN_TRIGGER =
   /\b(?:met(?:\s+with)?|meeting\s+(?:with|at)|call(?:s)?\s+with|spoke\s+(?:to|with)|talked\s+(?:to|with)|visited|visit(?:ing)?(?:\s+to)?|demo(?:'d|ed)?\s+(?:for|to|with)|pinged|emailed|called|with|w\/|at|from|for|to|lost|closed|signed\s+with)\s+/gi;
 const EN_LEAD =
-  /^(?:met|sent|had|call|called|quick|update|late|note|lost|closed|demo|fyi|meeting|spoke|visited|pinged|emailed|just|today|also|and|then|so|btw|re|hey|ok|good|great|finally|visit)\b[\s:,-]*/i;
+  /^(?:closed[\s-](?:won|lost)|met|sent|had|call|called|quick|update|late|note|lost|closed|won|demo|fyi|meeting|spoke|visited|pinged|emailed|just|today|also|and|then|so|btw|re|hey|ok|good|great|finally|visit)\b[\s:,-]*/i;
 
 const ZH_TRIGGER =
   /去拜访了|去拜访|去了一趟|去了趟|去一趟|去趟|拜访了|拜访|见了|见到了|见到|约见了|约见|电话沟通了|沟通了|对接了|联系了|电话跟进了|跟进了|跟进|发给|交给|报给|拿下了|拿下|签下了|签下|客户是|和|跟|与|同|给/g;

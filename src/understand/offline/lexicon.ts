@@ -115,13 +115,13 @@ export const CLOSE_CONTEXT_ZH =
 
 /** Actions that make a dated clause a next step. */
 export const ACTION_EN =
-  /\b(?:follow(?:ing)?[\s-]?up|f\/u|send|sending|calls?|calling|meet|meetings?|demos?|present|presentation|pitch|schedul\w*|schedule|review|check|sync|kick-?off|kickoff|revisit|poc|pilot|ping|email|share|deliver|prepare|visit|talk|discuss|workshop|onsite|lunch|dinner|training|renewal|proposals?|quotes?|deck|touch\s+base|circle\s+back|reach\s+out)\b/i;
+  /\b(?:follow(?:ing)?[\s-]?up|f\/u|send|sending|calls?|calling|meet|meetings?|demos?|present|presentation|pitch|schedul\w*|set\s?up|setup|trial|pilot|onboarding|pinging|emailing|visiting|checking|syncing|reviewing|presenting|sharing|schedule|review|check|sync|kick-?off|kickoff|revisit|poc|pilot|ping|email|share|deliver|prepare|visit|talk|discuss|workshop|onsite|lunch|dinner|training|renewal|proposals?|quotes?|deck|touch\s+base|circle\s+back|reach\s+out)\b/i;
 export const ACTION_ZH =
   /跟进|发|给|约|做|出|提供|去|拜访|开会|会议|汇报|评估|演示|交流|上门|答复|回复|联系|沟通|回款|启动|确认|结论|准备|安排|电话|现场|见|方案|报价|合同|试用|培训|签|到账|付款|打款|聊|谈/;
 
 /** Leading words to drop from a next step: "Next step: pricing call", "will send deck", "先发一版方案". */
 export const STEP_LEAD =
-  /^(?:\s|[-:：,，;&+]|(?:next\s+steps?|ns|then|and|also|so|will|we'll|i'll|we\s+will|i\s+will|need\s+to|needs\s+to|going\s+to|plan\s+to|to|please|pls|we|i|they\s+want(?:\s+(?:a|an|the))?|requested(?:\s+(?:a|an|the))?|asked\s+for(?:\s+(?:a|an|the))?)\b|下一步|下步|接下来|先|再|要求|要|准备|计划|打算|约了|约|去|客户|他们|我们|那边|这边)+/i;
+  /^(?:\s|[-:：,，;&+]|(?:next\s+steps?|next(?=\s*[:：])|ns|then|and|also|so|will|we'll|i'll|we\s+will|i\s+will|need\s+to|needs\s+to|going\s+to|plan\s+to|to|please|pls|we|i|they\s+want(?:\s+(?:a|an|the))?|requested(?:\s+(?:a|an|the))?|asked\s+for(?:\s+(?:a|an|the))?)\b|下一步|下步|接下来|先|再|要求|要|准备|计划|打算|约了|约|去|客户|他们|我们|那边|这边)+/i;
 export const STEP_TRAIL =
   /(?:\s|[-:：,，;.。!！]|\b(?:scheduled(?:\s+for)?|booked(?:\s+for)?|set\s+for|by|on|before|until|due|around|at|for|in|re)\b|前|之前|以前|过去)+$/i;
 

@@ -25,7 +25,8 @@ const EN_NOT_NAMES = new Set(
   hoping expecting expected expect waiting wait they're we're i'm it's that's there's ping pushed moving moved
   sending send sync check revisit renewal renewals champion director manager head lead engineer architect buyer
   founder president owner chairman officer regional ops eng engineering security finance sales marketing product
-  data analytics support success platform enterprise team teams`.split(/\s+/),
+  data analytics support success platform enterprise team teams sad yay ugh wow damn boom meh bummer oops
+  nice finally cool great awesome`.split(/\s+/),
 );
 
 export function isNotName(word: string): boolean {

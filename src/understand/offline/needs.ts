@@ -27,6 +27,7 @@ const EN_CUT =
 const ZH_CUT = /预算|预计|因为|所以|但是|不过|然后|的话|之前|以前|才能|就能|才|再/;
 const EN_SPLIT = /\s*(?:,|\band\b|&|\+|\bor\b|(?<!\bw)\/(?!\d))\s*/i;
 const ZH_SPLIT = /\s*(?:、|和|及|以及|与|跟|,|，|\+|&)\s*/;
+const NUMBERED = /(?:^|\s)\(?\d{1,2}[.)、:]\s*/;
 const EN_LEAD = /^(?:a|an|the|some|more|to\s+have|us\s+to\s+support|support\s+for)\s+/i;
 const PRONOUN_START =
   /^(?:they|we|i|he|she|it|their|our|follow|send|budget|also|still|just|both|then|but|next)\b/i;
@@ -79,7 +80,9 @@ export function findNeeds(
       if (next.sentence !== clause.sentence || !continuesList(text, blocked, next)) break;
       parts.push(text.slice(next.start, next.end));
     }
+    // "1.私有云部署 2.数据不出境 3.支持SSO": numbered items are separate needs.
     const items = parts
+      .flatMap((p) => p.split(NUMBERED))
       .flatMap((p) => p.split(zh ? ZH_SPLIT : EN_SPLIT))
       .map(clean)
       .filter((i) => i.length >= 2 && i.length <= 60 && !ARTEFACT.test(i) && !/^签/.test(i));

@@ -31,7 +31,7 @@ export interface StepsResult {
 
 const REPORT_TODAY = /^(?:today|今天|今日|今早|this\s+(?:morning|afternoon|evening))$/i;
 const PLAN =
-  /\b(?:will|need\s+to|going\s+to|to\s+do|must|should|gotta|have\s+to)\b|准备|需要|必须|得去/i;
+  /\b(?:will|need\s+to|going\s+to|to\s+do|must|should|gotta|have\s+to|sending|calling|pinging|emailing|following\s+up)\b|准备|需要|必须|得去/i;
 const WEAK_STEP = /^(?:一趟|一下|趟|去|go|visit|drop\s+by)$/i;
 const SINCE_BEFORE = /(?:\bsince|\bfrom|自从|从)\s*$/i;
 const PUSH_ONLY = /pushed\s+to|slipped\s+to|moved\s+to|推迟到|延期到|延到|改到/i;
@@ -57,6 +57,12 @@ const GERUND: Record<string, string> = {
   reviewing: 'review',
   checking: 'check',
   meeting: 'meet',
+  pinging: 'ping',
+  emailing: 'email',
+  visiting: 'visit',
+  syncing: 'sync',
+  sharing: 'share',
+  presenting: 'present',
 };
 
 function isPastClause(clause: string): boolean {
@@ -130,7 +136,8 @@ export function findSteps(
       if (isPastClause(body)) continue;
       // "asked for a 2nd demo w/ their security folks, set for 12/8": the action is in the clause before.
       let source = clause;
-      if (!(ACTION_EN.test(body) || ACTION_ZH.test(body))) {
+      const marked = STEP_MARKER_EN.test(body) || STEP_MARKER_ZH.test(body);
+      if (!marked && !(ACTION_EN.test(body) || ACTION_ZH.test(body))) {
         const prev = clauses[clauses.indexOf(clause) - 1];
         const prevBody = prev ? text.slice(prev.start, prev.end) : '';
         if (
