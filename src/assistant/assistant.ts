@@ -18,10 +18,12 @@ import {
   storeIncoming,
   unfinishedInbox,
 } from '../pipeline/inbox.ts';
+import { normalizeAccountName } from '../pipeline/names.ts';
 import { undoEvent } from '../pipeline/undo.ts';
 import { hasDealContent } from '../pipeline/update.ts';
 import { dealForMessage, type ExtractionHints, extractionContext } from '../pipeline/views.ts';
 import { ensureMember, ensureWorkspace, refreshMember } from '../pipeline/workspaces.ts';
+import { hasContactCue } from '../understand/cues.ts';
 import type { ExtractContext, ExtractResult } from '../understand/extraction.ts';
 import { type ActionResult, handleAction } from './actions.ts';
 import { parseCommand, runCommand } from './commands.ts';
@@ -193,7 +195,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const command = parseCommand(row.text);
     if (command) return finish(await runCommand(deps, session, command));
 
-    const result = await extractFor(session, row.text, hints);
+    const known =
+      hints ?? (await extractionContext(deps.db, session.workspace.id, session.member.id));
+    const result = await extractFor(session, row.text, known);
     const degraded = result.degraded ? t.aiUnavailable : null;
     const withNote = (replies: Reply[]): Reply[] =>
       degraded ? [...replies, { kind: 'text', locale, text: degraded, tone: 'info' }] : replies;
@@ -212,7 +216,16 @@ export function createAssistant(deps: AssistantDeps): Assistant {
           ];
       return finish(withNote(replies));
     }
-    const meaningful = updates.filter((u) => hasDealContent(u) || u.account);
+    // An update that only names a company counts when the company is known or the message reports contact.
+    const knownKeys = new Set(
+      [...known.knownAccounts, ...known.openDeals.map((d) => d.account)].map(normalizeAccountName),
+    );
+    const contact = hasContactCue(row.text);
+    const meaningful = updates.filter(
+      (u) =>
+        hasDealContent(u) ||
+        (u.account !== null && (contact || knownKeys.has(normalizeAccountName(u.account)))),
+    );
     if (intent === 'other' || meaningful.length === 0) {
       return finish(
         withNote([{ kind: 'text', locale, text: intent === 'other' ? t.chitchat : t.noContent }]),

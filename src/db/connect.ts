@@ -106,7 +106,10 @@ async function openPglite(dir: string | undefined): Promise<Database> {
     release = lockDirectory(dir);
   }
   try {
-    const client = new PGlite(dir ?? 'memory://', { extensions: { pg_trgm }, startParams: PGLITE_START_PARAMS });
+    const client = new PGlite(dir ?? 'memory://', {
+      extensions: { pg_trgm },
+      startParams: PGLITE_START_PARAMS,
+    });
     await client.waitReady;
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     return {

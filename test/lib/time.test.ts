@@ -4,8 +4,12 @@ import {
   addDays,
   addMonths,
   daysBetween,
+  endOfMonth,
+  endOfQuarter,
   isValidLocalDate,
   localMinuteOfDay,
+  quarterOf,
+  startOfWeek,
   toLocalDate,
   weekdayOf,
   zonedTimeToInstant,
@@ -29,6 +33,18 @@ describe('time', () => {
     expect(isValidLocalDate('2026-02-29')).toBe(false);
     expect(isValidLocalDate('2026-13-01')).toBe(false);
     expect(isValidLocalDate('2028-02-29')).toBe(true);
+  });
+
+  it('finds month ends, Monday-first weeks and quarters', () => {
+    expect(endOfMonth('2026-11-25')).toBe('2026-11-30');
+    expect(endOfMonth('2028-02-03')).toBe('2028-02-29');
+    expect(startOfWeek('2026-11-25')).toBe('2026-11-23');
+    expect(startOfWeek('2026-11-29')).toBe('2026-11-23');
+    expect(startOfWeek('2026-11-30')).toBe('2026-11-30');
+    expect(endOfQuarter(2027, 1)).toBe('2027-03-31');
+    expect(endOfQuarter(2026, 4)).toBe('2026-12-31');
+    expect(quarterOf('2026-11-25')).toBe(4);
+    expect(quarterOf('2027-01-01')).toBe(1);
   });
 
   it('converts wall-clock times to instants on ordinary and DST days', () => {

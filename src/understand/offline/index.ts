@@ -1,10 +1,16 @@
 /**
- * A small rule-based extractor that drives the conversation core end to end
- * (names after met/with/拜访, k/M/万 amounts, a few stage cues, weekday
- * follow-ups). The full offline extractor replaces it behind the same interface.
+ * The offline, rule-based extractor: no network, synchronous, pure.
+ *
+ * It reads a chat message the way a careful rep's manager would skim it:
+ * which accounts it names, what moved (the most advanced stage it asserts),
+ * the money, the dates (close date vs. next step), the people, the needs and
+ * the competition. Messages longer than `MAX_CHARS` are read only up to that
+ * point: deal updates are short, and the bound keeps every message fast.
  */
-import { addDays, toLocalDate, weekdayOf } from '../../lib/time.ts';
-import { stageForPhase } from '../../pipeline/stages.ts';
+import { isValidTimeZone, toLocalDate } from '../../lib/time.ts';
+import { DEFAULT_TEMPLATE } from '../../pipeline/stages.ts';
+import { type AmountSpan, pickDealAmount, scanAmounts } from '../amounts.ts';
+import { type DateSpan, scanDates } from '../dates.ts';
 import {
   type DealUpdate,
   type ExtractContext,
@@ -12,107 +18,213 @@ import {
   type Extractor,
   emptyUpdate,
 } from '../extraction.ts';
+import { EMOJI, prepareText } from '../text.ts';
+import { findAccounts } from './accounts.ts';
+import {
+  type AccountGroup,
+  type AccountMention,
+  type Clause,
+  clauseAt,
+  groupByAccount,
+  overlaps,
+  type Span,
+  splitClauses,
+} from './clauses.ts';
+import { classifyIntent, isChitChat, isQuestion } from './intent.ts';
+import { ACTION_EN, ACTION_ZH, STAGE_CUES } from './lexicon.ts';
+import { findNeeds, type NeedMention } from './needs.ts';
+import {
+  type CompetitorMention,
+  type ContactMention,
+  findCompetitors,
+  findContacts,
+} from './people.ts';
+import { type CueHit, findStageCues, pickStage } from './stage.ts';
+import { findSteps } from './steps.ts';
 
-const QUESTION = /[?？吗呢]\s*$|^(what|which|how|who|show|list|哪|什么|多少)/iu;
-const CHITCHAT = /^(hi|hello|hey|thanks|thank you|你好|谢谢|ok|好的)[!.!。\s]*$/iu;
-const ACCOUNT_EN =
-  /\b(?:met|meeting with|call with|visited|with|at)\s+([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*)/u;
-const ACCOUNT_ZH =
-  /(?:拜访了?|见了|和|跟|与)([\u4e00-\u9fff]{2,8}?)(?:[,，。,\s]|的|开会|沟通|聊|$)/u;
-const AMOUNT = /(?:([$€£¥￥])\s*)?(\d+(?:\.\d+)?)\s*(k|m|万|亿)?\s*(usd|eur|cny|元|美元)?/iu;
-const WEEKDAYS: Record<string, number> = {
-  sunday: 0,
-  monday: 1,
-  tuesday: 2,
-  wednesday: 3,
-  thursday: 4,
-  friday: 5,
-  saturday: 6,
-};
-const ZH_WEEKDAYS: Record<string, number> = {
-  日: 0,
-  天: 0,
-  一: 1,
-  二: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-};
+/** Characters of a message that are read; the rest is ignored. */
+export const MAX_CHARS = 4000;
+/** Accounts reported per message; a chat update never names more. */
+export const MAX_UPDATES = 12;
 
-function amountOf(text: string, currency: string): { amount: number; currency: string } | null {
-  for (const m of text.matchAll(new RegExp(AMOUNT, 'giu'))) {
-    const [, sym, num, mult, code] = m;
-    if (!sym && !mult && !code) continue;
-    const factor = { k: 1e3, m: 1e6, 万: 1e4, 亿: 1e8 }[(mult ?? '').toLowerCase()] ?? 1;
-    const cur =
-      sym === '$' || /usd|美元/i.test(code ?? '')
-        ? 'USD'
-        : sym === '€' || /eur/i.test(code ?? '')
-          ? 'EUR'
-          : sym === '£'
-            ? 'GBP'
-            : sym === '¥' || sym === '￥' || /cny|元/i.test(code ?? '')
-              ? 'CNY'
-              : currency;
-    return { amount: Number(num) * factor, currency: cur };
-  }
-  return null;
+interface Found {
+  text: string;
+  clauses: Clause[];
+  today: string;
+  dates: DateSpan[];
+  amounts: AmountSpan[];
+  accounts: AccountMention[];
+  contacts: ContactMention[];
+  competitors: CompetitorMention[];
+  cues: CueHit[];
+  needs: NeedMention[];
 }
 
-function dueOf(text: string, ctx: ExtractContext): string | null {
-  const today = toLocalDate(ctx.now, ctx.timezone);
-  const en = /\b(next\s+)?(sunday|monday|tuesday|wednesday|thursday|friday|saturday)\b/i.exec(text);
-  const zh = /(下)?(?:周|星期|礼拜)([一二三四五六日天])/u.exec(text);
-  const target = en ? WEEKDAYS[en[2]!.toLowerCase()] : zh ? ZH_WEEKDAYS[zh[2]!] : undefined;
-  if (target !== undefined) {
-    const next = Boolean(en?.[1] || zh?.[1]);
-    const dow = weekdayOf(today);
-    let delta = (target - dow + 7) % 7;
-    // "next Friday" / 下周五: that weekday in the week starting next Monday.
-    if (next) delta = ((8 - dow) % 7 || 7) + ((target + 6) % 7);
-    return addDays(today, delta);
+const LOST_CUE = new RegExp(
+  STAGE_CUES.filter((c) => c.phase === 'lost')
+    .map((c) => `(?:${c.re.source})`)
+    .join('|'),
+  'gi',
+);
+
+function safeDates(text: string, now: Date, timeZone: string): DateSpan[] {
+  if (Number.isNaN(now.getTime())) return [];
+  try {
+    return scanDates(text, now, timeZone);
+  } catch {
+    return [];
   }
-  if (/\btomorrow\b|明天/iu.test(text)) return addDays(today, 1);
-  return null;
 }
 
-export function extractOffline(text: string, ctx: ExtractContext): Extraction {
-  const t = text.trim();
-  if (!t || CHITCHAT.test(t)) return { intent: 'other', updates: [] };
-  if (QUESTION.test(t)) return { intent: 'question', updates: [] };
-  const known = [...ctx.knownAccounts, ...ctx.openDeals.map((d) => d.account)].find((a) =>
-    t.toLowerCase().includes(a.toLowerCase()),
+function dedupe<T>(items: T[], key: (t: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((i) => {
+    const k = key(i);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function lostReason(f: Found, group: AccountGroup, hit: CueHit): string | null {
+  const clauses = group.clauses;
+  const at = clauseAt(clauses, hit.start);
+  if (at < 0) return null;
+  const first = clauses.findIndex((c) => c.sentence === clauses[at]!.sentence);
+  const parts = clauses.slice(first, first + 8).map((c) => {
+    const chars = f.text.slice(c.start, c.end).split('');
+    for (const a of f.accounts) {
+      for (let i = Math.max(a.start, c.start); i < Math.min(a.end, c.end); i++)
+        chars[i - c.start] = ' ';
+    }
+    return chars.join('');
+  });
+  const reason = parts
+    .map((p) => p.replace(EMOJI, ' ').replace(/\s+/g, ' ').trim())
+    .map((p) => p.replace(/^[-:：,，;.。!！\s的]+|[-:：,，;.。!！\s]+$/g, ''))
+    .filter(Boolean)
+    .join(', ');
+  // "阿里丢单了" says it was lost, not why.
+  const rest = reason
+    .replace(LOST_CUE, '')
+    .replace(/决定|最终|最后|已经|还是|项目|这单|那单|客户|对方|\b(?:the|deal|it|we|they)\b/gi, '')
+    .replace(/[\s,，.。!！了的]+/g, '');
+  if (!reason || rest.length < 2) return null;
+  return reason.length > 160 ? `${reason.slice(0, 160).trimEnd()}…` : reason;
+}
+
+function buildUpdate(f: Found, group: AccountGroup, ctx: ExtractContext): DealUpdate {
+  const own = new Set(group.clauses);
+  const inGroup = (s: Span) => {
+    const i = clauseAt(f.clauses, s.start);
+    return i >= 0 && own.has(f.clauses[i]!);
+  };
+  const update = emptyUpdate(group.account?.name ?? null);
+  const needs = f.needs.filter(inGroup);
+  const needCues: CueHit[] = needs.map((n) => ({
+    ...n,
+    phase: 'needs_analysis',
+    key: null,
+    asserted: true,
+  }));
+  const cues = [...f.cues.filter(inGroup), ...needCues];
+  const stage = pickStage(cues, ctx.template);
+  update.stage = stage?.key ?? null;
+  const amount = pickDealAmount(f.amounts.filter(inGroup));
+  if (amount) {
+    update.amount = amount.amount;
+    update.currency = amount.currency;
+  }
+  const steps = findSteps(f.text, group.clauses, f.dates, f.today, [
+    ...f.accounts,
+    ...f.contacts,
+    ...f.amounts,
+  ]);
+  update.nextStep = steps.nextStep;
+  update.nextStepDue = steps.nextStepDue;
+  update.closeDate = steps.closeDate;
+  update.needs = dedupe(
+    needs.flatMap((n) => n.items),
+    (s) => s.toLowerCase(),
   );
-  const account = known ?? ACCOUNT_EN.exec(t)?.[1] ?? ACCOUNT_ZH.exec(t)?.[1] ?? null;
-  const u: DealUpdate = emptyUpdate(account);
-  const money = amountOf(t, ctx.currency);
-  if (money) {
-    u.amount = money.amount;
-    u.currency = money.currency;
+  update.contacts = dedupe(
+    f.contacts.filter((c) => inGroup(c) && !f.accounts.some((a) => overlaps(a, c))),
+    (c) => c.name,
+  ).map(({ name, title }) => ({ name, title }));
+  const accountKeys = new Set(f.accounts.map((a) => a.name.toLowerCase()));
+  update.competitors = dedupe(
+    f.competitors
+      .filter((c) => inGroup(c) && !accountKeys.has(c.name.toLowerCase()))
+      .map((c) => c.name),
+    (s) => s.toLowerCase(),
+  );
+  if (stage?.phase === 'lost') {
+    const hit = cues.find((c) => c.asserted && c.phase === 'lost');
+    update.lostReason = hit ? lostReason(f, group, hit) : null;
   }
-  const phase = /\b(signed|closed won|won)\b|签约|成交/iu.test(t)
-    ? 'won'
-    : /\blost\b|丢单/iu.test(t)
-      ? 'lost'
-      : /negotiat|谈判/iu.test(t)
-        ? 'negotiation'
-        : /\bquote\b|报价/iu.test(t)
-          ? 'quote'
-          : /proposal|demo|方案/iu.test(t)
-            ? 'proposal'
-            : /\bneeds?\b|需要|需求/iu.test(t)
-              ? 'needs_analysis'
-              : null;
-  if (phase) u.stage = stageForPhase(ctx.template, phase)?.key ?? null;
-  const need = /\bneeds?\s+([^,.;]+)|需要([^,，。;；]+)/iu.exec(t);
-  if (need) u.needs = [(need[1] ?? need[2] ?? '').trim()].filter(Boolean);
-  const due = dueOf(t, ctx);
-  if (due) {
-    u.nextStepDue = due;
-    u.nextStep = /follow up/i.test(t) ? 'follow up' : /发方案/u.test(t) ? '发方案' : null;
-  }
-  return { intent: 'update', updates: [u] };
+  return update;
+}
+
+/** Extract deal updates from one chat message; never throws on odd input. */
+export function extractOffline(text: string, given: ExtractContext): Extraction {
+  const ctx: ExtractContext = {
+    ...given,
+    template: given.template ?? DEFAULT_TEMPLATE,
+    knownAccounts: given.knownAccounts ?? [],
+    openDeals: given.openDeals ?? [],
+  };
+  const raw = typeof text === 'string' ? text.slice(0, MAX_CHARS) : '';
+  const t = prepareText(raw).text;
+  if (isChitChat(t)) return { intent: 'other', updates: [] };
+  if (isQuestion(t)) return { intent: 'question', updates: [] };
+
+  const timeZone = isValidTimeZone(ctx.timezone) ? ctx.timezone : 'UTC';
+  const now = ctx.now instanceof Date ? ctx.now : new Date(Number.NaN);
+  const today = Number.isNaN(now.getTime()) ? '0000-01-01' : toLocalDate(now, timeZone);
+  const currency = /^[A-Za-z]{3}$/.test(ctx.currency ?? '') ? ctx.currency.toUpperCase() : 'USD';
+
+  const dates = safeDates(t, now, timeZone);
+  const amounts = scanAmounts(t, currency).filter((a) => !dates.some((d) => overlaps(d, a)));
+  const clauses = splitClauses(t);
+  const competitors = findCompetitors(t);
+  const contacts = findContacts(t).filter((c) => !competitors.some((x) => overlaps(x, c)));
+  const stops = new Set([...dates.map((d) => d.start), ...amounts.map((a) => a.start)]);
+  const accounts = findAccounts(
+    t,
+    ctx,
+    clauses,
+    [...competitors, ...contacts, ...dates, ...amounts],
+    stops,
+  );
+  const cues = findStageCues(t, clauses, dates, today, ctx.template);
+  const needs = findNeeds(t, clauses, [...dates, ...amounts, ...accounts, ...competitors]);
+
+  const intent = classifyIntent(t, {
+    hasStageCue: cues.some((c) => c.asserted),
+    hasAmount: amounts.length > 0,
+    hasAccount: accounts.length > 0,
+    // "see you tomorrow" is not an update; "follow up tomorrow" is one, for the thread's deal.
+    hasDate: dates.length > 0 && (ACTION_EN.test(t) || ACTION_ZH.test(t)),
+    hasOther: needs.length > 0 || contacts.length > 0 || competitors.length > 0,
+  });
+  if (intent !== 'update') return { intent, updates: [] };
+
+  const found: Found = {
+    text: t,
+    clauses,
+    today,
+    dates,
+    amounts,
+    accounts,
+    contacts,
+    competitors,
+    cues,
+    needs,
+  };
+  const updates = groupByAccount(clauses, accounts)
+    .slice(0, MAX_UPDATES)
+    .map((g) => buildUpdate(found, g, ctx));
+  return { intent, updates };
 }
 
 export function createOfflineExtractor(): Extractor {
