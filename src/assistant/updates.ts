@@ -6,6 +6,7 @@
  * deal), the rest wait in the row's `pending` state until the choice arrives.
  */
 import { and, eq } from 'drizzle-orm';
+import type { Executor } from '../db/connect.ts';
 import { type Account, type Deal, members } from '../db/schema.ts';
 import {
   type AppliedOutcome,
@@ -87,8 +88,9 @@ export async function runUpdates(
     const last = i === updates.length - 1;
     let applied: Reply | null = null;
     if (inboxId) {
-      options.inbox = async (outcome) => {
-        applied = await appliedReply(deps, session, outcome);
+      // Inside the change's transaction: any lookup must use its executor (PGlite has one connection).
+      options.inbox = async (outcome, db) => {
+        applied = await appliedReply(db, session, outcome);
         const soFar = [...input.previous, ...replies, applied, ...(last ? note : [])];
         return {
           id: inboxId,
@@ -109,7 +111,7 @@ export async function runUpdates(
     const outcome = await applyUpdate(deps.db, base, update, options);
     if (outcome.status === 'applied') {
       changedDeals.push(outcome.deal.id);
-      replies.push(applied ?? (await appliedReply(deps, session, outcome)));
+      replies.push(applied ?? (await appliedReply(deps.db, session, outcome)));
       finished = last && inboxId !== null;
       continue;
     }
@@ -135,9 +137,9 @@ export async function runUpdates(
   return { replies: [...replies, ...note], pending: null, changedDeals, finished };
 }
 
-async function ownerName(deps: AssistantDeps, session: Session, ownerId: string): Promise<string> {
+async function ownerName(db: Executor, session: Session, ownerId: string): Promise<string> {
   if (ownerId === session.member.id) return session.member.displayName;
-  const [row] = await deps.db
+  const [row] = await db
     .select({ name: members.displayName })
     .from(members)
     .where(and(eq(members.workspaceId, session.workspace.id), eq(members.id, ownerId)));
@@ -145,7 +147,7 @@ async function ownerName(deps: AssistantDeps, session: Session, ownerId: string)
 }
 
 async function appliedReply(
-  deps: AssistantDeps,
+  db: Executor,
   session: Session,
   outcome: AppliedOutcome,
 ): Promise<Reply> {
@@ -154,7 +156,7 @@ async function appliedReply(
     eventId: outcome.event.id,
     account: outcome.account.name,
     stage: outcome.deal.stage,
-    owner: await ownerName(deps, session, outcome.deal.ownerId),
+    owner: await ownerName(db, session, outcome.deal.ownerId),
     created: outcome.created,
     diff: outcome.diff,
     currency: outcome.deal.currency,
@@ -227,7 +229,7 @@ async function replyFor(
     }
     case 'not_allowed': {
       if (outcome.reason === 'read_only') return { replies: [text(t.readOnly, 'warning')] };
-      const owner = outcome.deal ? await ownerName(deps, session, outcome.deal.ownerId) : '';
+      const owner = outcome.deal ? await ownerName(deps.db, session, outcome.deal.ownerId) : '';
       const account = outcome.account?.name ?? update.account ?? '';
       if (!outcome.account || !inboxId)
         return { replies: [text(t.teammateDeal(account, owner), 'warning')] };

@@ -62,7 +62,7 @@ export interface ApplyOptions {
    * the change, so a crash can never leave a change without its progress
    * (which would apply it twice on recovery).
    */
-  inbox?: (outcome: AppliedOutcome) => Promise<InboxProgress>;
+  inbox?: (outcome: AppliedOutcome, db: Executor) => Promise<InboxProgress>;
 }
 
 export interface AppliedOutcome {
@@ -189,7 +189,11 @@ async function write(
     notes,
   });
   const outcome = outcomeOf(plan, target.account, ctx);
-  const ok = await writeChange(db, plan, options.inbox ? await options.inbox(outcome) : undefined);
+  const ok = await writeChange(
+    db,
+    plan,
+    options.inbox ? await options.inbox(outcome, db) : undefined,
+  );
   if (!ok) throw new ConflictError(`deal ${plan.deal.id} changed concurrently`);
   return outcome;
 }

@@ -54,7 +54,7 @@ const extractor: Extractor = {
   },
 };
 
-const STAGES = ['', 'needs_analysis', 'proposal', 'quote', 'negotiation', 'closed_won'];
+const STAGES = ['prospecting', 'needs_analysis', 'proposal', 'quote', 'negotiation', 'closed_won'];
 
 function textOf(r: Reply): string {
   return JSON.stringify(r);
