@@ -181,3 +181,28 @@ export function localMinuteOfDay(instant: Date, timeZone: string): number {
   const p = localParts(instant, timeZone);
   return p.hour * 60 + p.minute;
 }
+
+/** The last calendar day of the month a local date falls in. */
+export function endOfMonth(date: string): string {
+  const p = parseLocalDate(date);
+  if (!p) throw new RangeError(`not a calendar date: ${date}`);
+  return formatLocalDate(p.year, p.month, daysInMonth(p.year, p.month));
+}
+
+/** The Monday of the (Monday-first, ISO) week a local date falls in. */
+export function startOfWeek(date: string): string {
+  return addDays(date, -((weekdayOf(date) + 6) % 7));
+}
+
+/** The last day of the calendar quarter (1–4) of a year. */
+export function endOfQuarter(year: number, quarter: number): string {
+  const month = Math.min(4, Math.max(1, Math.trunc(quarter))) * 3;
+  return formatLocalDate(year, month, daysInMonth(year, month));
+}
+
+/** The calendar quarter (1–4) of a local date. */
+export function quarterOf(date: string): number {
+  const p = parseLocalDate(date);
+  if (!p) throw new RangeError(`not a calendar date: ${date}`);
+  return Math.floor((p.month - 1) / 3) + 1;
+}
