@@ -28,15 +28,17 @@ export function extractPromptTemplate(): string {
   return cached;
 }
 
-/** A database name as a short one-line JSON string. */
-function quoted(name: string): string {
-  const clean = name
+/** Stored text on one short line: no line breaks, control, zero-width or direction characters. */
+function oneLine(s: string, max: number): string {
+  return s
     .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
-    .slice(0, MAX_NAME_CHARS);
-  return JSON.stringify(clean);
+    .slice(0, max);
 }
+
+/** A database name as a short one-line JSON string. */
+const quoted = (name: string) => JSON.stringify(oneLine(name, MAX_NAME_CHARS));
 
 export type PromptContext = Pick<
   ExtractContext,
@@ -46,13 +48,16 @@ export type PromptContext = Pick<
 export function promptValues(ctx: PromptContext): Record<string, string> {
   const today = toLocalDate(ctx.now, ctx.timezone);
   const dow = weekdayOf(today);
-  const stages = ctx.template.stages.map(
-    (s) =>
+  // Templates may one day be a workspace's own: their text is kept to one line each, too.
+  const stages = ctx.template.stages.map((s) =>
+    oneLine(
       `- ${s.key}: ${s.name.en} / ${s.name['zh-CN']} — ${s.meaning.en} / ${s.meaning['zh-CN']}`,
+      300,
+    ),
   );
   const deals = ctx.openDeals
     .slice(0, MAX_OPEN_DEALS)
-    .map((d) => `- ${quoted(d.account)}: ${d.stage}`);
+    .map((d) => `- ${quoted(d.account)}: ${oneLine(d.stage, 40)}`);
   return {
     today,
     weekday: `${WEEKDAYS_EN[dow]} / ${WEEKDAYS_ZH[dow]}`,

@@ -23,5 +23,10 @@ export const LlmExtractionSchema = ExtractionSchema.extend({
 });
 export type LlmExtraction = z.infer<typeof LlmExtractionSchema>;
 
-/** The structured-output format for `chat.completions.parse` (strict JSON schema). */
-export const extractionFormat = () => zodResponseFormat(LlmExtractionSchema, 'extraction');
+let format: ReturnType<typeof zodResponseFormat<typeof LlmExtractionSchema>> | undefined;
+
+/** The structured-output format for `chat.completions.parse` (strict JSON schema), built once. */
+export function extractionFormat() {
+  format ??= zodResponseFormat(LlmExtractionSchema, 'extraction');
+  return format;
+}
