@@ -53,7 +53,8 @@ describe.each(DRIVERS)('assistant with the LLM extractor (%s)', (driver) => {
           OPENAI_BASE_URL: fake.url,
           OPENAI_API_KEY: 'sk-test',
           PIPEBOT_MODEL: 'test-model',
-          PIPEBOT_LLM_TIMEOUT_MS: '300',
+          // Generous: a loaded test machine must not turn a scripted answer into a timeout.
+          PIPEBOT_LLM_TIMEOUT_MS: '5000',
           PIPEBOT_LLM_CALLS_PER_MINUTE: '0',
           ...extra,
         }),
@@ -165,11 +166,12 @@ describe.each(DRIVERS)('assistant with the LLM extractor (%s)', (driver) => {
 
   it.each(bad)(
     'changes no deal on %s, keeps the message, and says the AI was unavailable',
-    async (_, reply) => {
+    async (what, reply) => {
       const before = await snapshot('T1');
       fake.setDefault(reply);
+      const b = what === 'a hang' ? build({ PIPEBOT_LLM_TIMEOUT_MS: '300' }) : bot;
       // Offline rules find no deal update in this text; the bad answer "meant" to close Acme.
-      const r = await bot.handleMessage(msg('T1', 'hmm, see above'));
+      const r = await b.handleMessage(msg('T1', 'hmm, see above'));
       fake.setDefault({ kind: 'json', body: { intent: 'other', updates: [] } });
       expect(r.status).toBe('processed');
       expect(texts(r.replies)).toContain(en.aiUnavailable);

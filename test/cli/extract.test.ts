@@ -72,7 +72,7 @@ const llmEnv = () => ({
   OPENAI_BASE_URL: fake.url,
   OPENAI_API_KEY: 'sk-test',
   PIPEBOT_MODEL: 'test-model',
-  PIPEBOT_LLM_TIMEOUT_MS: '2000',
+  PIPEBOT_LLM_TIMEOUT_MS: '5000',
   PIPEBOT_LLM_MAX_RETRIES: '0',
 });
 

@@ -1,10 +1,11 @@
 // Proves the LLM extractor drives the real openai client through every fault to the offline answer, records every call in llm_calls, honours Retry-After, opens and closes its circuit breaker, caps each workspace, and tells admins once when the quota is gone.
 import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Config, loadConfig } from '../../../src/config.ts';
 import { llmCalls, type Workspace } from '../../../src/db/schema.ts';
-import { silentLogger } from '../../../src/log.ts';
+import { createLogger, silentLogger } from '../../../src/log.ts';
 import { DEFAULT_TEMPLATE } from '../../../src/pipeline/stages.ts';
 import type { ExtractContext } from '../../../src/understand/extraction.ts';
 import { createExtractor, type QuotaNotice } from '../../../src/understand/index.ts';
@@ -51,7 +52,8 @@ function llmConfig(fake: FakeOpenAI, extra: Record<string, string> = {}): Config
     OPENAI_BASE_URL: fake.url,
     OPENAI_API_KEY: 'sk-test-secret',
     PIPEBOT_MODEL: 'test-model',
-    PIPEBOT_LLM_TIMEOUT_MS: '300',
+    // Generous: a loaded test machine must not turn a scripted fault into a timeout.
+    PIPEBOT_LLM_TIMEOUT_MS: '5000',
     PIPEBOT_LLM_MAX_RETRIES: '2',
     PIPEBOT_LLM_CALLS_PER_MINUTE: '0',
     PIPEBOT_LLM_TOKENS_PER_DAY: '0',
@@ -247,7 +249,7 @@ describe.each(DRIVERS)('LLM extractor (%s)', (driver) => {
   it('gives up on a model that hangs past the timeout', async () => {
     const ctx = context();
     fake.setDefault({ kind: 'hang' });
-    const r = await extractor().extract(TEXT, ctx);
+    const r = await extractor({ PIPEBOT_LLM_TIMEOUT_MS: '300' }).extract(TEXT, ctx);
     expect(r).toMatchObject({ source: 'offline', degraded: { reason: 'timeout' } });
     expect(r.extraction).toEqual(extractOffline(TEXT, ctx));
     expect((await callsOf(ctx))[0]).toMatchObject({ outcome: 'timeout' });
@@ -339,6 +341,33 @@ describe.each(DRIVERS)('LLM extractor (%s)', (driver) => {
     fake.setDefault(quotaExceeded);
     await ex.extract(TEXT, context(ws));
     expect(notices.map((n) => n.workspaceId)).toEqual([ws.id, ws2.id, ws.id]);
+  });
+
+  it('logs outcomes, never the message, the prompt or the key, even at trace level', async () => {
+    const sink = new PassThrough();
+    let logged = '';
+    sink.on('data', (c) => {
+      logged += c;
+    });
+    const ex = createExtractor(llmConfig(fake), {
+      db: database.db,
+      logger: createLogger('trace', sink),
+      now: () => clock,
+      transport: { retryBaseDelayMs: 5, maxRetryDelayMs: 50 },
+    });
+    fake.enqueue(
+      { kind: 'json', body: GOOD },
+      { kind: 'content', content: `not json: ${TEXT}` },
+      quotaExceeded,
+    );
+    for (let i = 0; i < 3; i++) await ex.extract(TEXT, context());
+    await new Promise((r) => setImmediate(r));
+    expect(logged).toContain('"outcome":"ok"');
+    expect(logged).toContain('"outcome":"invalid"');
+    expect(logged).toContain('"outcome":"quota"');
+    expect(logged).not.toContain('they need SSO');
+    expect(logged).not.toContain('Today:');
+    expect(logged).not.toContain('sk-test-secret');
   });
 
   it('caps one workspace’s calls per minute without touching another’s', async () => {
