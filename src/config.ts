@@ -69,6 +69,8 @@ const EnvSchema = z.object({
   PIPEBOT_LLM: z.enum(['auto', 'on', 'off']).optional().default('auto'),
   PIPEBOT_LLM_TIMEOUT_MS: intIn(100, 600_000, 20_000),
   PIPEBOT_LLM_MAX_RETRIES: intIn(0, 10, 2),
+  PIPEBOT_LLM_CALLS_PER_MINUTE: intIn(0, 100_000, 30),
+  PIPEBOT_LLM_TOKENS_PER_DAY: intIn(0, 1_000_000_000, 1_000_000),
 
   PIPEBOT_TIMEZONE: optionalString.refine((s) => s === undefined || isValidTimeZone(s), {
     message: 'must be an IANA timezone such as Europe/Berlin or Asia/Shanghai',
@@ -94,6 +96,10 @@ const FIXES: Record<string, string> = {
   PIPEBOT_LLM: 'use auto, on or off',
   PIPEBOT_LLM_TIMEOUT_MS: 'milliseconds, e.g. 20000',
   PIPEBOT_LLM_MAX_RETRIES: 'e.g. 2',
+  PIPEBOT_LLM_CALLS_PER_MINUTE:
+    'LLM calls one workspace may make per minute, e.g. 30; 0 for no cap',
+  PIPEBOT_LLM_TOKENS_PER_DAY:
+    'LLM tokens one workspace may use in 24 hours, e.g. 1000000; 0 for no cap',
   PIPEBOT_TIMEZONE: 'e.g. PIPEBOT_TIMEZONE=America/New_York',
   PIPEBOT_LOCALE: 'use en or zh-CN',
   PIPEBOT_CURRENCY: 'e.g. PIPEBOT_CURRENCY=EUR',
@@ -135,8 +141,11 @@ export interface Config {
         apiKey: string | undefined;
         baseUrl: string | undefined;
         model: string;
+        /** The longest one message waits for the model, retries included. */
         timeoutMs: number;
         maxRetries: number;
+        /** Per-workspace caps over every LLM use (0: no cap). */
+        caps: { callsPerMinute: number; tokensPerDay: number };
       }
     | undefined;
   defaults: { timezone: string; locale: 'en' | 'zh-CN'; currency: string };
@@ -224,6 +233,10 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
             model: env.PIPEBOT_MODEL ?? DEFAULT_MODEL,
             timeoutMs: env.PIPEBOT_LLM_TIMEOUT_MS,
             maxRetries: env.PIPEBOT_LLM_MAX_RETRIES,
+            caps: {
+              callsPerMinute: env.PIPEBOT_LLM_CALLS_PER_MINUTE,
+              tokensPerDay: env.PIPEBOT_LLM_TOKENS_PER_DAY,
+            },
           }
         : undefined,
     defaults: {

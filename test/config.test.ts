@@ -76,6 +76,30 @@ describe('config', () => {
     expect(issuesOf({ PIPEBOT_LLM: 'on' }).map((i) => i.variable)).toEqual(['OPENAI_API_KEY']);
   });
 
+  it('caps each workspace’s LLM use by default, configurably, 0 meaning no cap', () => {
+    expect(loadConfig({ OPENAI_API_KEY: 'k' }).llm?.caps).toEqual({
+      callsPerMinute: 30,
+      tokensPerDay: 1_000_000,
+    });
+    expect(
+      loadConfig({
+        OPENAI_API_KEY: 'k',
+        PIPEBOT_LLM_CALLS_PER_MINUTE: '0',
+        PIPEBOT_LLM_TOKENS_PER_DAY: '50000',
+      }).llm?.caps,
+    ).toEqual({ callsPerMinute: 0, tokensPerDay: 50000 });
+    const issues = issuesOf({
+      OPENAI_API_KEY: 'k',
+      PIPEBOT_LLM_CALLS_PER_MINUTE: 'lots',
+      PIPEBOT_LLM_TOKENS_PER_DAY: '-1',
+    });
+    expect(issues.map((i) => i.variable).sort()).toEqual([
+      'PIPEBOT_LLM_CALLS_PER_MINUTE',
+      'PIPEBOT_LLM_TOKENS_PER_DAY',
+    ]);
+    expect(issues.every((i) => /0 for no cap/.test(i.fix))).toBe(true);
+  });
+
   it('treats empty strings as unset', () => {
     expect(
       loadConfig({ DATABASE_URL: '', SLACK_BOT_TOKEN: '', PORT: '' }).database.url,

@@ -29,7 +29,7 @@ import { type ActionResult, handleAction } from './actions.ts';
 import { parseCommand, runCommand } from './commands.ts';
 import { type AssistantDeps, resolveActor, type Session, sessionFor } from './context.ts';
 import { type EditForm, type EditValues, editForm, submitEdit } from './edit.ts';
-import { messages } from './i18n/index.ts';
+import { degradedNote, messages } from './i18n/index.ts';
 import type { Actor, HandleResult, IncomingMessage, ReceiveResult, Reply } from './types.ts';
 import { type PendingState, runUpdates, storable } from './updates.ts';
 
@@ -140,7 +140,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
 
   async function extractFor(
     session: Session,
-    text: string,
+    row: InboxRow,
     given?: ExtractionHints,
   ): Promise<ExtractResult> {
     const { knownAccounts, openDeals } =
@@ -153,8 +153,10 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       template: session.template,
       knownAccounts,
       openDeals,
+      workspaceId: session.workspace.id,
+      inboxId: row.id,
     };
-    return deps.extractor.extract(text.slice(0, MAX_EXTRACT_CHARS), ctx);
+    return deps.extractor.extract(row.text.slice(0, MAX_EXTRACT_CHARS), ctx);
   }
 
   /** The core of one message: command, question, chit-chat or updates. */
@@ -197,8 +199,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
 
     const known =
       hints ?? (await extractionContext(deps.db, session.workspace.id, session.member.id));
-    const result = await extractFor(session, row.text, known);
-    const degraded = result.degraded ? t.aiUnavailable : null;
+    const result = await extractFor(session, row, known);
+    const degraded = result.degraded ? degradedNote(t, result.degraded.reason) : null;
     const withNote = (replies: Reply[]): Reply[] =>
       degraded ? [...replies, { kind: 'text', locale, text: degraded, tone: 'info' }] : replies;
 

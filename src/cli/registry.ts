@@ -2,6 +2,7 @@
 import { chatCommand } from './chat.ts';
 import type { Command } from './command.ts';
 import { exportCommand } from './export.ts';
+import { extractCommand } from './extract.ts';
 import { importCommand } from './import.ts';
 import { migrateCommand } from './migrate.ts';
 import { retryFailedCommand } from './retry.ts';
@@ -11,6 +12,7 @@ import { startCommand } from './start.ts';
 export const COMMANDS: Command[] = [
   startCommand,
   chatCommand,
+  extractCommand,
   importCommand,
   exportCommand,
   migrateCommand,

@@ -366,7 +366,7 @@ export const llmCalls = pgTable(
     completionTokens: integer('completion_tokens'),
     cachedTokens: integer('cached_tokens'),
     latencyMs: integer('latency_ms').notNull(),
-    /** ok | timeout | rate_limited | quota | server_error | connection | refused | truncated | invalid | circuit_open */
+    /** ok | timeout | rate_limited | quota | server_error | connection | error | refused | truncated | invalid | circuit_open | capped */
     outcome: text('outcome').notNull(),
     error: text('error'),
     createdAt: createdAt(),

@@ -59,14 +59,37 @@ export interface ExtractContext {
   knownAccounts: readonly string[];
   /** The member's open deals, most recent first (at most 20 are used). */
   openDeals: readonly { account: string; stage: string }[];
+  /** The workspace's id, for cost records and per-workspace LLM caps; absent outside a workspace. */
+  workspaceId?: string;
+  /** The inbox row being read, for cost records. */
+  inboxId?: string;
 }
+
+/**
+ * Why the LLM's answer was not used: a fault of the call (`timeout`,
+ * `rate_limited`, `server_error`, `connection`, `error`), of its output
+ * (`refused`, `truncated`, `invalid`), or a guard that kept it from being
+ * called (`circuit_open`, `capped`, `quota`).
+ */
+export type DegradedReason =
+  | 'timeout'
+  | 'rate_limited'
+  | 'server_error'
+  | 'connection'
+  | 'error'
+  | 'refused'
+  | 'truncated'
+  | 'invalid'
+  | 'circuit_open'
+  | 'capped'
+  | 'quota';
 
 export interface ExtractResult {
   extraction: Extraction;
   /** Which extractor produced the answer. */
   source: 'llm' | 'offline';
   /** Set when the LLM was configured but could not be used, so the reply can say so. */
-  degraded?: { reason: string };
+  degraded?: { reason: DegradedReason };
 }
 
 export interface Extractor {

@@ -36,6 +36,10 @@ export const en = {
   dropped: (field: string, reason: string) => `I left ${field} unchanged: ${reason}.`,
   alias: (name: string, account: string) => `I’ll remember that “${name}” means ${account}.`,
   aiUnavailable: 'The AI service is unavailable right now, so I read this with the offline rules.',
+  aiCapped:
+    'This workspace has reached its AI usage limit for now, so I read this with the offline rules.',
+  aiQuota:
+    'The AI provider’s quota is used up, so I read this with the offline rules. An admin needs to top up the account.',
 
   ambiguousAccount: (name: string) => `Which account do you mean by “${name}”?`,
   newAccountOption: (name: string) => `New account “${name}”`,

@@ -1,5 +1,6 @@
 /** Message catalogues and the rule for which language a reply uses. */
 import type { Locale } from '../../pipeline/stages.ts';
+import type { DegradedReason } from '../../understand/extraction.ts';
 import { en, type Messages } from './en.ts';
 import { zhCN } from './zh-CN.ts';
 
@@ -31,4 +32,11 @@ export function pickLocale(
   const detected = text ? detectLocale(text) : null;
   if (detected) return detected;
   return workspaceLocale === 'zh-CN' ? 'zh-CN' : 'en';
+}
+
+/** The note added to a reply read by the offline rules because the LLM could not be used. */
+export function degradedNote(t: Messages, reason: DegradedReason): string {
+  if (reason === 'capped') return t.aiCapped;
+  if (reason === 'quota') return t.aiQuota;
+  return t.aiUnavailable;
 }

@@ -37,6 +37,8 @@ export const zhCN: Messages = {
   dropped: (field, reason) => `${field}未修改:${reason}。`,
   alias: (name, account) => `我记住了:“${name}”就是 ${account}。`,
   aiUnavailable: 'AI 服务暂时不可用,这条消息是用离线规则解析的。',
+  aiCapped: '本工作区暂时达到了 AI 用量上限,这条消息是用离线规则解析的。',
+  aiQuota: 'AI 服务商的额度已用完,这条消息是用离线规则解析的。需要管理员为账户充值。',
 
   ambiguousAccount: (name) => `“${name}”指的是哪个客户?`,
   newAccountOption: (name) => `新客户“${name}”`,
