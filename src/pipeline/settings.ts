@@ -15,6 +15,7 @@ export const SETTING_KEYS = [
   'template',
   'visibility',
   'quiet-hours',
+  'nudges',
   'nudge-time',
   'nudge-cap',
   'after-sales-days',
@@ -143,6 +144,14 @@ export function parseSetting(
       settings.quietHours = { start, end };
       return { ok: true, patch: { settings }, value: `${start}-${end}` };
     }
+    case 'nudges': {
+      const v = value.toLowerCase();
+      const on = ['on', 'yes', 'true', '开', '开启', '打开'].includes(v);
+      const off = ['off', 'no', 'false', '关', '关闭'].includes(v);
+      if (!on && !off) return { ok: false, hint: 'on or off' };
+      settings.nudges = on;
+      return { ok: true, patch: { settings }, value: on ? 'on' : 'off' };
+    }
     case 'nudge-time': {
       const t = normTime(value);
       if (!t) return { ok: false, hint: 'HH:MM, e.g. 09:00' };
@@ -204,6 +213,7 @@ export function describeSettings(w: Workspace): [string, string][] {
     ['template', w.stageTemplate],
     ['visibility', w.visibility],
     ['quiet-hours', s.quietHours ? `${s.quietHours.start}-${s.quietHours.end}` : 'off'],
+    ['nudges', s.nudges === false ? 'off' : 'on'],
     ['nudge-time', s.nudgeTime ?? '09:00'],
     ['nudge-cap', String(s.nudgeCap ?? 10)],
     ['after-sales-days', String(s.afterSalesDays ?? 30)],
