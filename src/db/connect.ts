@@ -37,16 +37,23 @@ export interface OpenOptions {
   pgliteDir?: string;
   /** Postgres pool size. */
   max?: number;
+  /** Sees every query drizzle runs (tests count queries with it). */
+  queryLogger?: QueryLogger;
+}
+
+export interface QueryLogger {
+  logQuery(query: string, params: unknown[]): void;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const url = options.url;
-  if (url && /^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options.max ?? 10);
-  if (url === 'memory://') return openPglite(undefined);
-  return openPglite(resolve(options.pgliteDir ?? './data/pglite'));
+  const logger = options.queryLogger;
+  if (url && /^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options.max ?? 10, logger);
+  if (url === 'memory://') return openPglite(undefined, logger);
+  return openPglite(resolve(options.pgliteDir ?? './data/pglite'), logger);
 }
 
-function openPostgres(url: string, max: number): Database {
+function openPostgres(url: string, max: number, logger?: QueryLogger): Database {
   const client = postgres(url, {
     max,
     onnotice: () => {},
@@ -55,7 +62,7 @@ function openPostgres(url: string, max: number): Database {
     idle_timeout: 60,
     connection: { application_name: 'pipebot' },
   });
-  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  const db = drizzlePostgres(client, { schema, ...(logger ? { logger } : {}) }) as unknown as Db;
   const u = new URL(url);
   return {
     db,
@@ -65,7 +72,7 @@ function openPostgres(url: string, max: number): Database {
   };
 }
 
-async function openPglite(dir: string | undefined): Promise<Database> {
+async function openPglite(dir: string | undefined, logger?: QueryLogger): Promise<Database> {
   let release = () => {};
   if (dir) {
     mkdirSync(dirname(dir), { recursive: true });
@@ -74,7 +81,7 @@ async function openPglite(dir: string | undefined): Promise<Database> {
   try {
     const client = new PGlite(dir ?? 'memory://', { extensions: { pg_trgm } });
     await client.waitReady;
-    const db = drizzlePglite(client, { schema }) as unknown as Db;
+    const db = drizzlePglite(client, { schema, ...(logger ? { logger } : {}) }) as unknown as Db;
     return {
       db,
       driver: 'pglite',

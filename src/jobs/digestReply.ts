@@ -57,21 +57,30 @@ export function digestReply(
   });
 
   const c = f.changes;
+  // A deal that also moved, won or lost shows its amount change on that line.
+  const amountOf = new Map(c.amounts.map((a) => [a.dealId, a]));
+  const was = (d: DealRef) => {
+    const a = amountOf.get(d.dealId);
+    return a ? ` (${t.was(amount(a.before, a.beforeCurrency) ?? '—')})` : '';
+  };
+  const mentioned = new Set([...c.won, ...c.lost, ...c.moved].map((d) => d.dealId));
   const changeItems = [
-    ...c.won.map((d) => ({ text: `${t.change.won}: ${head(d)}`, detail: d.owner })),
+    ...c.won.map((d) => ({ text: `${t.change.won}: ${head(d)}${was(d)}`, detail: d.owner })),
     ...c.lost.map((d) => ({
-      text: `${t.change.lost}: ${head(d)}`,
+      text: `${t.change.lost}: ${head(d)}${was(d)}`,
       detail: [d.reason, d.owner].filter(Boolean).join(' · '),
     })),
     ...c.created.map((d) => ({ text: `${t.change.created}: ${head(d, true)}`, detail: d.owner })),
     ...c.moved.map((d) => ({
-      text: `${t.change.moved}: ${d.account} — ${stage(d.from)} → ${stage(d.to)}`,
+      text: `${t.change.moved}: ${d.account} — ${stage(d.from)} → ${stage(d.to)}${amountOf.has(d.dealId) ? ` · ${amount(d.amount, d.currency) ?? '—'}${was(d)}` : ''}`,
       detail: d.owner,
     })),
-    ...c.amounts.map((d) => ({
-      text: `${t.change.amount}: ${d.account} — ${amount(d.before, d.beforeCurrency) ?? '—'} → ${amount(d.amount, d.currency) ?? '—'}`,
-      detail: d.owner,
-    })),
+    ...c.amounts
+      .filter((d) => !mentioned.has(d.dealId))
+      .map((d) => ({
+        text: `${t.change.amount}: ${d.account} — ${amount(d.before, d.beforeCurrency) ?? '—'} → ${amount(d.amount, d.currency) ?? '—'}`,
+        detail: d.owner,
+      })),
   ];
   if (changeItems.length) sections.push(limited(t.since(since), changeItems, CHANGES_LIMIT));
 
