@@ -168,10 +168,12 @@ export async function collectNudgeItems(
     const list = out.get(f.ownerId);
     if (!today || !list) continue;
     const due = f.status === 'snoozed' ? f.snoozedUntil : f.dueDate;
-    if (!due || due > today || seenToday(f.ownerId, f.lastNudgedAt)) continue;
+    if (!due || due > today) continue;
     if (f.kind === 'next_step' && f.dealStatus !== 'open') continue;
     if (f.dealStatus === 'void') continue;
+    // The deal is represented by its follow-up, even when that was already nudged today.
     withFollowup.add(f.dealId);
+    if (seenToday(f.ownerId, f.lastNudgedAt)) continue;
     list.push({
       reason: f.kind === 'after_sales' ? 'after_sales' : due < today ? 'overdue' : 'due_today',
       dealId: f.dealId,

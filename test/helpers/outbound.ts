@@ -43,7 +43,12 @@ export function recordingOutbound(
     platform: options.platform ?? 'console',
     posts,
     edits,
-    async send(workspace: Workspace, to: Destination, replies: Reply[], key: string): Promise<SendResult> {
+    async send(
+      workspace: Workspace,
+      to: Destination,
+      replies: Reply[],
+      key: string,
+    ): Promise<SendResult> {
       const channel = to.kind === 'dm' ? `D-${to.user}` : to.channel;
       const claim = await claimOutbound(
         db,
@@ -52,7 +57,11 @@ export function recordingOutbound(
       );
       if (!claim) {
         const prior = await findOutbound(db, key);
-        return { status: 'duplicate', channel: prior?.channel ?? null, messageId: prior?.messageId ?? null };
+        return {
+          status: 'duplicate',
+          channel: prior?.channel ?? null,
+          messageId: prior?.messageId ?? null,
+        };
       }
       const post: Post = {
         key,

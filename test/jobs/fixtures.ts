@@ -40,7 +40,10 @@ export async function retire(db: Db, ...wss: Workspace[]): Promise<void> {
   for (const ws of wss) {
     await db
       .update(workspaces)
-      .set({ digestChannel: null, settings: sql`${workspaces.settings} || '{"nudges": false}'::jsonb` })
+      .set({
+        digestChannel: null,
+        settings: sql`${workspaces.settings} || '{"nudges": false}'::jsonb`,
+      })
       .where(eq(workspaces.id, ws.id));
   }
 }

@@ -230,12 +230,20 @@ describe.each(DRIVERS)('scheduler on %s', (driver) => {
       [chicago, chiRep],
       [kolkata, kolRep],
     ] as const) {
-      await update(db.db, ws, m, past, { account: 'Overdue Inc', nextStep: 'call', nextStepDue: '2026-10-22' });
+      await update(db.db, ws, m, past, {
+        account: 'Overdue Inc',
+        nextStep: 'call',
+        nextStepDue: '2026-10-22',
+      });
     }
     const posts: Post[] = [];
     const s = scheduler(posts);
     // Friday 30 October to Tuesday 3 November; clocks in Chicago go back on Sunday 1 November.
-    for (let t = at('2026-10-30T00:00:00Z'); t < at('2026-11-04T00:00:00Z'); t = plus(t, 15 * MIN)) {
+    for (
+      let t = at('2026-10-30T00:00:00Z');
+      t < at('2026-11-04T00:00:00Z');
+      t = plus(t, 15 * MIN)
+    ) {
       await s.tick(t);
     }
     const sent = (wsId: string) =>
@@ -262,7 +270,9 @@ describe.each(DRIVERS)('scheduler on %s', (driver) => {
   });
 
   it('waits for quiet hours to end before a catch-up nudge, and caps the items', async () => {
-    const ws = await workspace({ settings: { nudgeCap: 3, quietHours: { start: '10:00', end: '11:30' } } });
+    const ws = await workspace({
+      settings: { nudgeCap: 3, quietHours: { start: '10:00', end: '11:30' } },
+    });
     const rep = await makeMember(db.db, ws, `cap-${ws.id.slice(0, 6)}`);
     const names = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Soylent', 'Stark'];
     for (const [i, account] of names.entries()) {
@@ -284,7 +294,11 @@ describe.each(DRIVERS)('scheduler on %s', (driver) => {
     const reply = nudge?.replies[0];
     if (reply?.kind !== 'report') throw new Error('expected a report');
     const items = reply.sections.flatMap((s) => s.items ?? []);
-    expect(items.map((i) => i.text)).toEqual(['Acme — step 1', 'Globex — step 2', 'Initech — step 3']);
+    expect(items.map((i) => i.text)).toEqual([
+      'Acme — step 1',
+      'Globex — step 2',
+      'Initech — step 3',
+    ]);
     expect(reply.footer).toContain('4 more');
   });
 

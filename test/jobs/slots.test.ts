@@ -10,7 +10,11 @@ import {
 } from '../../src/jobs/slots.ts';
 import { formatClock, inDailyWindow, isoWeekdayOf, parseClock } from '../../src/lib/time.ts';
 
-const ws = (id: string, timezone: string, extra: Partial<ScheduleWorkspace> = {}): ScheduleWorkspace => ({
+const ws = (
+  id: string,
+  timezone: string,
+  extra: Partial<ScheduleWorkspace> = {},
+): ScheduleWorkspace => ({
   id,
   platform: 'slack',
   timezone,
@@ -21,7 +25,11 @@ const ws = (id: string, timezone: string, extra: Partial<ScheduleWorkspace> = {}
   ...extra,
 });
 
-const member = (id: string, workspaceId: string, extra: Partial<ScheduleMember> = {}): ScheduleMember => ({
+const member = (
+  id: string,
+  workspaceId: string,
+  extra: Partial<ScheduleMember> = {},
+): ScheduleMember => ({
   id,
   workspaceId,
   timezone: null,
@@ -119,22 +127,28 @@ describe('slots', () => {
   });
 
   it('uses the workspace quiet hours for members who set none, and skips a day quiet till midnight', () => {
-    const w = ws('w', 'Europe/Berlin', { settings: { quietHours: { start: '00:00', end: '09:30' } } });
+    const w = ws('w', 'Europe/Berlin', {
+      settings: { quietHours: { start: '00:00', end: '09:30' } },
+    });
     expect(nudgeTimeOf(member('a', 'w'), w)).toBe('09:30');
-    expect(nudgeTimeOf(member('b', 'w', { quietStart: '12:00', quietEnd: '13:00' }), w)).toBe('09:00');
+    expect(nudgeTimeOf(member('b', 'w', { quietStart: '12:00', quietEnd: '13:00' }), w)).toBe(
+      '09:00',
+    );
     const night = member('c', 'w', { quietStart: '08:00', quietEnd: '07:00' });
     expect(nudgeTimeOf(night, w)).toBeNull();
     expect(nudgeSlot(w, night, '2026-11-27')).toBeNull();
     expect(isQuietAt(new Date('2026-11-27T07:00:00Z'), member('a', 'w'), w)).toBe(true);
     expect(isQuietAt(new Date('2026-11-27T08:30:00Z'), member('a', 'w'), w)).toBe(false);
-    expect(nudgeSlot({ ...w, settings: { nudges: false } }, member('a', 'w'), '2026-11-27')).toBeNull();
+    expect(
+      nudgeSlot({ ...w, settings: { nudges: false } }, member('a', 'w'), '2026-11-27'),
+    ).toBeNull();
   });
 
   it('forgets slots older than the lookback', () => {
     const w = ws('w', 'UTC');
-    expect(dueSlots(new Date('2026-11-27T09:00:00Z'), [w], [], 3_600_000).map((s) => s.key)).toEqual([
-      'digest:w:2026-11-27',
-    ]);
+    expect(
+      dueSlots(new Date('2026-11-27T09:00:00Z'), [w], [], 3_600_000).map((s) => s.key),
+    ).toEqual(['digest:w:2026-11-27']);
     expect(dueSlots(new Date('2026-11-27T10:00:01Z'), [w], [], 3_600_000)).toEqual([]);
     expect(dueSlots(new Date('2026-11-27T08:59:59Z'), [w], [], 3_600_000)).toEqual([]);
   });
