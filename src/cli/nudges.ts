@@ -1,7 +1,7 @@
 /** `pipebot nudges [--dry-run]`: each member's nudge as it stands now (or --now), printed or sent. */
 import { and, eq } from 'drizzle-orm';
 import { renderReply } from '../adapters/console/render.ts';
-import { type Member, members } from '../db/schema.ts';
+import { members } from '../db/schema.ts';
 import { claimSlots, loadRuns } from '../jobs/claims.ts';
 import { nudgePlan, renderNudge, runNudgeSlots } from '../jobs/run.ts';
 import { isQuietAt, isWorkingDay, nudgeKey, nudgesEnabled, type Slot } from '../jobs/slots.ts';
@@ -57,8 +57,7 @@ export const nudgesCommand: Command = {
     const done = await loadRuns(db, slots);
     const items = await collectNudgeItems(db, ws, all, now);
     const nothing: string[] = [];
-    const rc = cliRunContext(ctx, db, now);
-    let failed = 0;
+    const toSend: Slot[] = [];
     for (const [i, m] of all.entries()) {
       const slot = slots[i] as Slot;
       const name = `${m.displayName} (${m.externalId})`;
@@ -69,7 +68,7 @@ export const nudgesCommand: Command = {
         );
         continue;
       }
-      const plan = nudgePlan(ws, m as Member, slot.date, items.get(m.id) ?? []);
+      const plan = nudgePlan(ws, m, slot.date, items.get(m.id) ?? []);
       if (plan.items.length === 0) {
         nothing.push(m.displayName);
         continue;
@@ -78,25 +77,24 @@ export const nudgesCommand: Command = {
       if (dry) {
         ctx.print(`→ ${name}${reason ? ` — held now: ${reason}` : ''}`);
         ctx.print(renderReply(renderNudge(ws, m, plan)));
-        continue;
-      }
-      if (reason) {
-        ctx.print(`${name}: held (${reason})`);
-        continue;
-      }
-      const claimed = await claimSlots(db, [slot], rc.owner, now, CLI_LEASE_MS);
-      if (!claimed[0]) {
-        ctx.print(`${name}: being sent by another process`);
-        continue;
-      }
-      const [report] = await runNudgeSlots(
+      } else if (reason) ctx.print(`${name}: held (${reason})`);
+      else toSend.push(slot);
+    }
+    let failed = 0;
+    if (toSend.length) {
+      const rc = cliRunContext(ctx, db, now);
+      const claimed = await claimSlots(db, toSend, rc.owner, now, CLI_LEASE_MS);
+      const bySlot = new Map(toSend.map((s) => [s.key, s]));
+      if (claimed.length < toSend.length)
+        ctx.print(`${toSend.length - claimed.length} being sent by another process`);
+      const reports = await runNudgeSlots(
         rc,
         ws,
-        [{ run: claimed[0], slot }],
-        new Map([[m.id, m]]),
+        claimed.map((run) => ({ run, slot: bySlot.get(run.slot) as Slot })),
+        new Map(all.map((m) => [m.id, m])),
         now,
       );
-      if (report?.outcome === 'failed' || report?.outcome === 'retry') failed++;
+      failed = reports.filter((r) => r.outcome === 'failed' || r.outcome === 'retry').length;
     }
     if (nothing.length) ctx.print(`nothing to nudge: ${nothing.join(', ')}`);
     return failed ? 1 : 0;

@@ -8,7 +8,6 @@ import {
   type ScheduleMember,
   type ScheduleWorkspace,
 } from '../../src/jobs/slots.ts';
-import { formatClock, inDailyWindow, isoWeekdayOf, parseClock } from '../../src/lib/time.ts';
 
 const ws = (
   id: string,
@@ -57,18 +56,6 @@ function firstDue(
 }
 
 describe('slots', () => {
-  it('reads clocks, daily windows and ISO weekdays', () => {
-    expect(parseClock('9:05')).toBe(545);
-    expect(parseClock('24:00')).toBeNull();
-    expect(formatClock(545)).toBe('09:05');
-    expect(inDailyWindow(23 * 60, 22 * 60, 7 * 60)).toBe(true);
-    expect(inDailyWindow(6 * 60 + 59, 22 * 60, 7 * 60)).toBe(true);
-    expect(inDailyWindow(7 * 60, 22 * 60, 7 * 60)).toBe(false);
-    expect(inDailyWindow(12 * 60, 12 * 60, 12 * 60)).toBe(false);
-    expect(isoWeekdayOf('2026-11-29')).toBe(7);
-    expect(isoWeekdayOf('2026-11-30')).toBe(1);
-  });
-
   it('puts the digest at 09:00 local across the US fall-back change, Chicago moving and Kolkata not', () => {
     const chicago = ws('chi', 'America/Chicago', { workingDays: [1, 2, 3, 4, 5, 6, 7] });
     const kolkata = ws('kol', 'Asia/Kolkata');
