@@ -9,7 +9,7 @@ import { addDays } from '../lib/time.ts';
 import { applyUpdate, findDeal } from '../pipeline/deals.ts';
 import { actOnFollowup } from '../pipeline/followups.ts';
 import { finishInbox } from '../pipeline/inbox.ts';
-import { snoozeDealNudge } from '../pipeline/nudges.ts';
+import { snoozeDealNudge } from '../pipeline/nudgeState.ts';
 import { canEditDeal, canSeeDeal, isManager } from '../pipeline/permissions.ts';
 import { undoEvent } from '../pipeline/undo.ts';
 import { dealView } from '../pipeline/views.ts';

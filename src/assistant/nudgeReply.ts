@@ -8,12 +8,10 @@ import { daysBetween } from '../lib/time.ts';
 import {
   type ItemState,
   itemKey,
-  NUDGE_ORDER,
-  type NudgeItem,
-  type NudgePlan,
   nudgeItemStates,
   nudgePlanForMessage,
-} from '../pipeline/nudges.ts';
+} from '../pipeline/nudgeState.ts';
+import { NUDGE_ORDER, type NudgeItem, type NudgePlan } from '../pipeline/nudges.ts';
 import type { Locale, StageTemplate } from '../pipeline/stages.ts';
 import type { AssistantDeps, Session } from './context.ts';
 import { formatDate, formatMoney, stageLabel } from './format.ts';

@@ -13,10 +13,10 @@ import type { Db } from '../db/connect.ts';
 import type { JobRun, Member, Workspace } from '../db/schema.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { markNudged } from '../pipeline/nudgeState.ts';
 import {
   capItems,
   collectNudgeItems,
-  markNudged,
   type NudgeItem,
   type NudgePlan,
   nudgeCapOf,

@@ -120,15 +120,20 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       retryMs: options.retryMs ?? leaseMs,
     };
     for (const [wsId, group] of groupBy(ready, (s) => s.workspaceId)) {
-      const ws = wsById.get(wsId) as Workspace;
-      const claimed = await claimSlots(db, group, owner, now, leaseMs);
-      const bySlot = new Map(group.map((s) => [s.key, s]));
-      const pairs = claimed.map((run) => ({ run, slot: bySlot.get(run.slot) as Slot }));
-      for (const c of pairs.filter((p) => p.slot.job === 'digest'))
-        report.ran.push(await runDigestSlot(ctx, ws, c, now));
-      const nudges = pairs.filter((p) => p.slot.job === 'nudge');
-      if (nudges.length)
-        report.ran.push(...(await runNudgeSlots(ctx, ws, nudges, memberById, now)));
+      // One workspace's trouble (a lost connection mid-claim, say) does not hold up the others.
+      try {
+        const ws = wsById.get(wsId) as Workspace;
+        const claimed = await claimSlots(db, group, owner, now, leaseMs);
+        const bySlot = new Map(group.map((s) => [s.key, s]));
+        const pairs = claimed.map((run) => ({ run, slot: bySlot.get(run.slot) as Slot }));
+        for (const c of pairs.filter((p) => p.slot.job === 'digest'))
+          report.ran.push(await runDigestSlot(ctx, ws, c, now));
+        const nudges = pairs.filter((p) => p.slot.job === 'nudge');
+        if (nudges.length)
+          report.ran.push(...(await runNudgeSlots(ctx, ws, nudges, memberById, now)));
+      } catch (err) {
+        logger.error({ err, workspaceId: wsId }, 'scheduled jobs for a workspace failed');
+      }
     }
     return report;
   }

@@ -152,19 +152,29 @@ export function dueSlots(
     s !== null && s.dueAt.getTime() <= now.getTime() && s.dueAt.getTime() > from;
   const out: Slot[] = [];
   const byId = new Map(workspaces.map((w) => [w.id, w]));
+  // A timezone the platform reported but Intl does not know yields no slots rather than no tick.
+  const safely = (work: () => void) => {
+    try {
+      work();
+    } catch {}
+  };
   for (const ws of workspaces) {
-    for (const date of recentDates(now, ws.timezone)) {
-      const s = digestSlot(ws, date);
-      if (inRange(s)) out.push(s);
-    }
+    safely(() => {
+      for (const date of recentDates(now, ws.timezone)) {
+        const s = digestSlot(ws, date);
+        if (inRange(s)) out.push(s);
+      }
+    });
   }
   for (const m of members) {
     const ws = byId.get(m.workspaceId);
     if (!ws) continue;
-    for (const date of recentDates(now, memberTimezone(m, ws))) {
-      const s = nudgeSlot(ws, m, date);
-      if (inRange(s)) out.push(s);
-    }
+    safely(() => {
+      for (const date of recentDates(now, memberTimezone(m, ws))) {
+        const s = nudgeSlot(ws, m, date);
+        if (inRange(s)) out.push(s);
+      }
+    });
   }
   return out.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
 }

@@ -1,9 +1,17 @@
 // Proves the daily digest on both drivers: every figure of a seeded pipeline (computed independently here), the Monday summary, zh-CN wording, the one-line quiet day, the period since the last digest, and a query count that does not grow with deals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/assistant/types.ts';
-import { accounts, dealEvents, deals, jobRuns, type Workspace } from '../../src/db/schema.ts';
+import {
+  accounts,
+  dealEvents,
+  deals,
+  jobRuns,
+  type Member,
+  type Workspace,
+} from '../../src/db/schema.ts';
 import { buildDigest, digestStart } from '../../src/jobs/digest.ts';
 import { digestKey } from '../../src/jobs/slots.ts';
+import { collectNudgeItems } from '../../src/pipeline/nudges.ts';
 import { DRIVERS, openTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { makeMember } from '../helpers/fixtures.ts';
 import { jobWorkspace, update } from './fixtures.ts';
@@ -419,11 +427,14 @@ describe.each(DRIVERS)('digest on %s', (driver) => {
     });
   });
 
-  it('runs the same number of queries for 3 deals and for 60', async () => {
+  it('runs the same number of queries for 3 deals and for 60 (digest and nudge list alike)', async () => {
     const counts: number[] = [];
+    const nudgeCounts: number[] = [];
     for (const n of [3, 60]) {
       const ws = await jobWorkspace(db.db, { timezone: 'UTC' });
-      const rep = await makeMember(db.db, ws, `many-${n}`);
+      const team: Member[] = [];
+      for (let i = 0; i < n / 3; i++) team.push(await makeMember(db.db, ws, `many-${n}-${i}`));
+      const rep = team[0] as Member;
       const now = new Date('2026-11-30T09:00:00Z');
       const accs = await db.db
         .insert(accounts)
@@ -441,7 +452,7 @@ describe.each(DRIVERS)('digest on %s', (driver) => {
           accs.map((a, i) => ({
             workspaceId: ws.id,
             accountId: a.id,
-            ownerId: rep.id,
+            ownerId: (team[i % team.length] as Member).id,
             title: a.name,
             stage: i % 2 ? 'proposal' : 'quote',
             amount: 1000 * (i + 1),
@@ -474,8 +485,16 @@ describe.each(DRIVERS)('digest on %s', (driver) => {
       counting = false;
       expect(figures.pipeline.count).toBe(n);
       counts.push(queries);
+      queries = 0;
+      counting = true;
+      const items = await collectNudgeItems(db.db, ws, team, now);
+      counting = false;
+      expect([...items.values()].flat().length).toBeGreaterThan(0);
+      nudgeCounts.push(queries);
     }
     expect(counts[0]).toBe(3);
     expect(counts[1]).toBe(counts[0]);
+    expect(nudgeCounts[0]).toBe(2);
+    expect(nudgeCounts[1]).toBe(nudgeCounts[0]);
   });
 });

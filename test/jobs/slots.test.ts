@@ -131,6 +131,14 @@ describe('slots', () => {
     ).toBeNull();
   });
 
+  it('gives a member with an unknown timezone no slots, without stopping the others', () => {
+    const w = ws('w', 'UTC', { digestChannel: null });
+    const ms = [member('ok', 'w'), member('bad', 'w', { timezone: 'Mars/Olympus' })];
+    expect(
+      dueSlots(new Date('2026-11-27T09:00:00Z'), [w], ms, 3_600_000).map((s) => s.key),
+    ).toEqual(['nudge:ok:2026-11-27']);
+  });
+
   it('forgets slots older than the lookback', () => {
     const w = ws('w', 'UTC');
     expect(
