@@ -105,7 +105,7 @@ export function digestFigures(
   const inPeriod = rows.events.filter((e) => e.createdAt >= range.from);
   const byAmount = (a: DealRef, b: DealRef) =>
     inBase(ws, b) - inBase(ws, a) || a.account.localeCompare(b.account);
-  const changes = netChanges(inPeriod, template);
+  const changes = netChanges(inPeriod);
   for (const list of Object.values(changes)) list.sort(byAmount);
   const weekly = isoWeekdayOf(range.today) === 1;
   return {
@@ -128,7 +128,7 @@ export function digestFigures(
   };
 }
 
-function netChanges(events: EventRow[], template: StageTemplate): DigestFigures['changes'] {
+function netChanges(events: EventRow[]): DigestFigures['changes'] {
   const out: DigestFigures['changes'] = { won: [], lost: [], created: [], moved: [], amounts: [] };
   const byDeal = new Map<string, EventRow[]>();
   for (const e of events) byDeal.set(e.dealId, [...(byDeal.get(e.dealId) ?? []), e]);
@@ -147,12 +147,7 @@ function netChanges(events: EventRow[], template: StageTemplate): DigestFigures[
     else {
       const from = first('stage')?.before;
       const to = last('stage')?.after;
-      if (
-        typeof from === 'string' &&
-        typeof to === 'string' &&
-        from !== to &&
-        findStage(template, to)
-      )
+      if (typeof from === 'string' && typeof to === 'string' && from !== to)
         out.moved.push({ ...r, from, to });
     }
     if (!created) {
