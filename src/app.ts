@@ -4,6 +4,7 @@
  */
 import { type Assistant, createAssistant } from './assistant/assistant.ts';
 import type { QuestionAnswerer } from './assistant/context.ts';
+import type { Outbound, OutboundRegistry } from './assistant/outbound.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/connect.ts';
 import type { Logger } from './log.ts';
@@ -16,6 +17,14 @@ export interface App {
   logger: Logger;
   /** One line saying what is running, for the start-up message. */
   describe: string;
+  /**
+   * The Outbound of each running chat adapter, for posts the bot makes on its
+   * own (digests, nudges). Filled by `registerOutbound`; the scheduler reads
+   * it at every tick.
+   */
+  outbounds: OutboundRegistry;
+  /** An adapter calls this from its `start()` once it can post. */
+  registerOutbound(outbound: Outbound): void;
 }
 
 export interface AppOptions {
@@ -41,5 +50,16 @@ export function createApp(
   const llm = config.llm
     ? `LLM ${config.llm.model}${config.llm.baseUrl ? ` at ${new URL(config.llm.baseUrl).host}` : ''} with offline fallback`
     : 'offline extractor (no LLM configured)';
-  return { config, database, assistant, logger, describe: `${database.describe}, ${llm}` };
+  const outbounds: OutboundRegistry = {};
+  return {
+    config,
+    database,
+    assistant,
+    logger,
+    describe: `${database.describe}, ${llm}`,
+    outbounds,
+    registerOutbound(outbound) {
+      outbounds[outbound.platform] = outbound;
+    },
+  };
 }

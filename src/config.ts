@@ -79,6 +79,7 @@ const EnvSchema = z.object({
   PIPEBOT_CURRENCY: optionalString.refine((s) => s === undefined || /^[A-Z]{3}$/.test(s), {
     message: 'must be an ISO 4217 code such as USD, EUR or CNY',
   }),
+  PIPEBOT_CATCHUP_HOURS: intIn(0, 48, 3),
 });
 
 const FIXES: Record<string, string> = {
@@ -103,6 +104,8 @@ const FIXES: Record<string, string> = {
   PIPEBOT_TIMEZONE: 'e.g. PIPEBOT_TIMEZONE=America/New_York',
   PIPEBOT_LOCALE: 'use en or zh-CN',
   PIPEBOT_CURRENCY: 'e.g. PIPEBOT_CURRENCY=EUR',
+  PIPEBOT_CATCHUP_HOURS:
+    'whole hours from 0 to 48 during which digests and nudges missed while down are still sent, e.g. 3',
 };
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -149,6 +152,8 @@ export interface Config {
       }
     | undefined;
   defaults: { timezone: string; locale: 'en' | 'zh-CN'; currency: string };
+  /** Scheduled jobs: slots missed by more than this (downtime) are skipped, not sent late. */
+  jobs: { catchUpMs: number };
 }
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
@@ -244,6 +249,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       locale: env.PIPEBOT_LOCALE ?? 'en',
       currency: env.PIPEBOT_CURRENCY ?? 'USD',
     },
+    jobs: { catchUpMs: env.PIPEBOT_CATCHUP_HOURS * 3_600_000 },
   };
 }
 

@@ -5,6 +5,7 @@
 import { type App, createApp } from './app.ts';
 import type { CliContext } from './cli/command.ts';
 import type { Config } from './config.ts';
+import { schedulerService } from './jobs/service.ts';
 import type { Logger } from './log.ts';
 
 /** Something that runs while the process lives: an adapter, the scheduler, the HTTP server. */
@@ -17,8 +18,13 @@ export interface Service {
 
 export type ServiceFactory = (app: App, logger: Logger) => Service | null;
 
-/** Adapters and jobs register here; each returns null when its configuration is absent. */
-export const SERVICE_FACTORIES: ServiceFactory[] = [];
+/**
+ * Adapters and jobs register here; each returns null when its configuration
+ * is absent. Services start in this order and stop in reverse: the scheduler
+ * stays last, so it starts after the adapters registered their Outbounds and
+ * stops (finishing its in-flight job) before they disconnect.
+ */
+export const SERVICE_FACTORIES: ServiceFactory[] = [schedulerService];
 
 const SHUTDOWN_TIMEOUT_MS = 9_000;
 

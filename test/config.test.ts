@@ -21,6 +21,18 @@ describe('config', () => {
     expect(c.discord).toBeUndefined();
     expect(c.llm).toBeUndefined();
     expect(c.defaults).toEqual({ timezone: 'Europe/Berlin', locale: 'en', currency: 'USD' });
+    expect(c.jobs).toEqual({ catchUpMs: 3 * 3_600_000 });
+  });
+
+  it('takes the scheduler’s catch-up window in whole hours', () => {
+    expect(loadConfig({ PIPEBOT_CATCHUP_HOURS: '0' }).jobs.catchUpMs).toBe(0);
+    expect(loadConfig({ PIPEBOT_CATCHUP_HOURS: '12' }).jobs.catchUpMs).toBe(12 * 3_600_000);
+    const [issue] = issuesOf({ PIPEBOT_CATCHUP_HOURS: '1.5' });
+    expect(issue).toMatchObject({ variable: 'PIPEBOT_CATCHUP_HOURS' });
+    expect(issue?.fix).toContain('0 to 48');
+    expect(issuesOf({ PIPEBOT_CATCHUP_HOURS: '49' }).map((i) => i.variable)).toEqual([
+      'PIPEBOT_CATCHUP_HOURS',
+    ]);
   });
 
   it('reports every bad variable at once, by name, with a fix', () => {

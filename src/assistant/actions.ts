@@ -4,16 +4,20 @@
  * neither reach another workspace nor change a deal its sender may not edit.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import { accounts, type InboxRow, inbox } from '../db/schema.ts';
-import { findDeal } from '../pipeline/deals.ts';
+import { accounts, deals, type InboxRow, inbox } from '../db/schema.ts';
+import { addDays } from '../lib/time.ts';
+import { applyUpdate, findDeal } from '../pipeline/deals.ts';
 import { actOnFollowup } from '../pipeline/followups.ts';
 import { finishInbox } from '../pipeline/inbox.ts';
+import { snoozeDealNudge } from '../pipeline/nudgeState.ts';
 import { canEditDeal, canSeeDeal, isManager } from '../pipeline/permissions.ts';
 import { undoEvent } from '../pipeline/undo.ts';
 import { dealView } from '../pipeline/views.ts';
+import { emptyUpdate } from '../understand/extraction.ts';
 import type { AssistantDeps, Session } from './context.ts';
 import { type EditForm, editForm } from './edit.ts';
 import { formatDate } from './format.ts';
+import { redrawNudge } from './nudgeReply.ts';
 import { parsePayload } from './payloads.ts';
 import { dealCard } from './replies.ts';
 import type { Reply } from './types.ts';
@@ -71,13 +75,7 @@ export async function handleAction(
     case 'log': {
       const deal = await findDeal(deps.db, session.workspace.id, payload.dealId);
       if (!deal || !canEditDeal(session.member, deal)) return warn(t.notFound);
-      const [acc] = await deps.db
-        .select({ name: accounts.name })
-        .from(accounts)
-        .where(
-          and(eq(accounts.workspaceId, session.workspace.id), eq(accounts.id, deal.accountId)),
-        );
-      const name = acc?.name ?? deal.title;
+      const name = await accountName(deps, session, deal.id);
       const text =
         locale === 'zh-CN'
           ? `${name} 有什么进展?直接回复告诉我。`
@@ -94,25 +92,72 @@ export async function handleAction(
       );
       if (outcome.status === 'not_found') return warn(t.notFound);
       if (outcome.status === 'forbidden') return warn(t.forbidden);
+      if (outcome.status === 'ok') deps.onChange?.(session);
       const f = outcome.followup;
-      const zh = locale === 'zh-CN';
       const text =
         f.status === 'done'
-          ? zh
-            ? `已完成:${f.text}`
-            : `Done: ${f.text}`
-          : zh
-            ? `已推迟到 ${formatDate(f.snoozedUntil ?? '', locale, session.today)}:${f.text}`
-            : `Snoozed until ${formatDate(f.snoozedUntil ?? '', locale, session.today)}: ${f.text}`;
-      if (outcome.status === 'ok') deps.onChange?.(session);
-      return {
-        replies: [{ kind: 'text', locale, text, tone: 'success' }],
-        changed: outcome.status === 'ok',
-      };
+          ? t.nudge.doneText(f.text)
+          : t.nudge.snoozedText(f.text, formatDate(f.snoozedUntil ?? '', locale, session.today));
+      return afterNudgeAction(deps, session, text, outcome.status === 'ok');
+    }
+    case 'dn_snooze': {
+      const outcome = await snoozeDealNudge(deps.db, session, payload.dealId, payload.days);
+      if (outcome.status === 'not_found') return warn(t.notFound);
+      if (outcome.status === 'forbidden') return warn(t.forbidden);
+      const name = await accountName(deps, session, payload.dealId);
+      const text = t.nudge.snoozedText(name, formatDate(outcome.until, locale, session.today));
+      return afterNudgeAction(deps, session, text, true);
+    }
+    case 'dn_push': {
+      const deal = await findDeal(deps.db, session.workspace.id, payload.dealId);
+      if (!deal) return warn(t.notFound);
+      if (!canEditDeal(session.member, deal)) return warn(t.forbidden);
+      if (deal.status !== 'open') return warn(t.notFound);
+      const from =
+        deal.closeDate && deal.closeDate > session.today ? deal.closeDate : session.today;
+      const closeDate = addDays(from, payload.days);
+      const outcome = await applyUpdate(
+        deps.db,
+        { workspace: session.workspace, member: session.member, now: session.now },
+        { ...emptyUpdate(null), closeDate },
+        { dealId: deal.id },
+      );
+      if (outcome.status !== 'applied') return warn(t.conflict);
+      deps.onChange?.(session);
+      const text = t.nudge.pushedText(
+        outcome.account.name,
+        formatDate(closeDate, locale, session.today),
+      );
+      return afterNudgeAction(deps, session, text, true);
     }
     case 'pick':
       return pick(deps, session, payload.inboxId, payload.option);
   }
+}
+
+/**
+ * The answer to a nudge button: the whole nudge redrawn when the button was
+ * on one (the adapter puts it in place of the message), else a short line.
+ */
+async function afterNudgeAction(
+  deps: AssistantDeps,
+  session: Session,
+  text: string,
+  changed: boolean,
+): Promise<ActionResult> {
+  const redrawn = await redrawNudge(deps, session);
+  if (redrawn) return { replies: [redrawn], changed: true };
+  return { replies: [{ kind: 'text', locale: session.locale, text, tone: 'success' }], changed };
+}
+
+async function accountName(deps: AssistantDeps, session: Session, dealId: string): Promise<string> {
+  const [row] = await deps.db
+    .select({ name: accounts.name })
+    .from(deals)
+    .innerJoin(accounts, eq(accounts.id, deals.accountId))
+    .where(and(eq(deals.workspaceId, session.workspace.id), eq(deals.id, dealId)))
+    .limit(1);
+  return row?.name ?? '';
 }
 
 /** Continue a message that was waiting for the user to choose an account or deal. */

@@ -45,6 +45,8 @@ export interface Session {
   /** Today in the member's timezone. */
   today: string;
   channel?: string;
+  /** The message a button was on (see Actor.messageId). */
+  messageId?: string;
   platform: Workspace['platform'];
 }
 
@@ -83,6 +85,7 @@ export async function resolveActor(
   const member = await ensureMember(deps.db, workspace, actor.sender);
   const session = sessionFor(workspace, member, now, text);
   if (actor.channel) session.channel = actor.channel;
+  if (actor.messageId) session.messageId = actor.messageId;
   return session;
 }
 

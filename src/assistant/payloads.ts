@@ -14,7 +14,11 @@ export type Payload =
   | { type: 'deal'; dealId: string }
   | { type: 'fu_done'; followupId: string }
   | { type: 'fu_snooze'; followupId: string; days: number }
-  | { type: 'log'; dealId: string };
+  | { type: 'log'; dealId: string }
+  /** Snooze the deal-level reminders (gone quiet, past close) about a deal. */
+  | { type: 'dn_snooze'; dealId: string; days: number }
+  /** Move a deal's expected close date `days` later (from today when it has passed). */
+  | { type: 'dn_push'; dealId: string; days: number };
 
 const PATTERNS: [RegExp, (m: RegExpExecArray) => Payload][] = [
   [new RegExp(`^undo:(${UUID})$`), (m) => ({ type: 'undo', eventId: m[1]! })],
@@ -30,6 +34,14 @@ const PATTERNS: [RegExp, (m: RegExpExecArray) => Payload][] = [
     (m) => ({ type: 'fu_snooze', followupId: m[1]!, days: Number(m[2]) }),
   ],
   [new RegExp(`^log:(${UUID})$`), (m) => ({ type: 'log', dealId: m[1]! })],
+  [
+    new RegExp(`^dn_snooze:(${UUID}):(1|3|7)$`),
+    (m) => ({ type: 'dn_snooze', dealId: m[1]!, days: Number(m[2]) }),
+  ],
+  [
+    new RegExp(`^dn_push:(${UUID}):(7|14|30)$`),
+    (m) => ({ type: 'dn_push', dealId: m[1]!, days: Number(m[2]) }),
+  ],
 ];
 
 export function parsePayload(raw: unknown): Payload | null {
@@ -57,5 +69,9 @@ export function encodePayload(p: Payload): string {
       return `fu_snooze:${p.followupId}:${p.days}`;
     case 'log':
       return `log:${p.dealId}`;
+    case 'dn_snooze':
+      return `dn_snooze:${p.dealId}:${p.days}`;
+    case 'dn_push':
+      return `dn_push:${p.dealId}:${p.days}`;
   }
 }

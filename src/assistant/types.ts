@@ -32,6 +32,12 @@ export interface Actor {
   workspace: Omit<WorkspaceRef, 'platform'>;
   sender: MemberRef;
   channel?: string;
+  /**
+   * For a button: the platform id of the message it is on (Slack message ts,
+   * Discord message id). With `channel`, it lets a nudge be redrawn after Done
+   * or Snooze (the action's replies are then the whole updated message).
+   */
+  messageId?: string;
 }
 
 export type Tone = 'info' | 'success' | 'warning' | 'error';

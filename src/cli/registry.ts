@@ -1,10 +1,12 @@
 /** Every `pipebot` subcommand. Add a command by writing src/cli/<name>.ts and listing it here. */
 import { chatCommand } from './chat.ts';
 import type { Command } from './command.ts';
+import { digestCommand } from './digest.ts';
 import { exportCommand } from './export.ts';
 import { extractCommand } from './extract.ts';
 import { importCommand } from './import.ts';
 import { migrateCommand } from './migrate.ts';
+import { nudgesCommand } from './nudges.ts';
 import { retryFailedCommand } from './retry.ts';
 import { seedDemoCommand } from './seed.ts';
 import { startCommand } from './start.ts';
@@ -18,4 +20,6 @@ export const COMMANDS: Command[] = [
   migrateCommand,
   seedDemoCommand,
   retryFailedCommand,
+  digestCommand,
+  nudgesCommand,
 ];

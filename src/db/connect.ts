@@ -39,17 +39,29 @@ export interface OpenOptions {
   max?: number;
   /** Called with every statement sent to Postgres (round-trip counting in benchmarks). */
   onQuery?: (statement: string) => void;
+  /** Sees every query drizzle runs (tests count queries with it). */
+  queryLogger?: QueryLogger;
+}
+
+export interface QueryLogger {
+  logQuery(query: string, params: unknown[]): void;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const url = options.url;
+  const logger = options.queryLogger;
   if (url && /^postgres(ql)?:\/\//.test(url))
-    return openPostgres(url, options.max ?? 10, options.onQuery);
-  if (url === 'memory://') return openPglite(undefined);
-  return openPglite(resolve(options.pgliteDir ?? './data/pglite'));
+    return openPostgres(url, options.max ?? 10, logger, options.onQuery);
+  if (url === 'memory://') return openPglite(undefined, logger);
+  return openPglite(resolve(options.pgliteDir ?? './data/pglite'), logger);
 }
 
-function openPostgres(url: string, max: number, onQuery?: (statement: string) => void): Database {
+function openPostgres(
+  url: string,
+  max: number,
+  logger?: QueryLogger,
+  onQuery?: (statement: string) => void,
+): Database {
   const client = postgres(url, {
     max,
     ...(onQuery ? { debug: (_connection: number, statement: string) => onQuery(statement) } : {}),
@@ -59,7 +71,7 @@ function openPostgres(url: string, max: number, onQuery?: (statement: string) =>
     idle_timeout: 60,
     connection: { application_name: 'pipebot' },
   });
-  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  const db = drizzlePostgres(client, { schema, ...(logger ? { logger } : {}) }) as unknown as Db;
   const u = new URL(url);
   return {
     db,
@@ -99,7 +111,7 @@ const PGLITE_START_PARAMS = [
   'shared_buffers=16MB',
 ];
 
-async function openPglite(dir: string | undefined): Promise<Database> {
+async function openPglite(dir: string | undefined, logger?: QueryLogger): Promise<Database> {
   let release = () => {};
   if (dir) {
     mkdirSync(dirname(dir), { recursive: true });
@@ -111,7 +123,7 @@ async function openPglite(dir: string | undefined): Promise<Database> {
       startParams: PGLITE_START_PARAMS,
     });
     await client.waitReady;
-    const db = drizzlePglite(client, { schema }) as unknown as Db;
+    const db = drizzlePglite(client, { schema, ...(logger ? { logger } : {}) }) as unknown as Db;
     return {
       db,
       driver: 'pglite',

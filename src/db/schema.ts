@@ -36,6 +36,8 @@ export interface WorkspaceSettings {
   afterSalesDays?: number;
   /** Conversion rates into the workspace currency, e.g. { EUR: 1.08 } for USD. */
   fxRates?: Record<string, number>;
+  /** Daily nudges to members; false turns them off for the workspace. */
+  nudges?: boolean;
   /** Nudges: at most this many items per member per day. */
   nudgeCap?: number;
   /** Local hour:minute at which members get their nudges. */
@@ -251,6 +253,29 @@ export const followups = pgTable(
   ],
 );
 
+/**
+ * Reminders about a deal as a whole (gone quiet, past its expected close),
+ * which have no follow-up row to remember them by: when the owner was last
+ * nudged about it and until when they snoozed it. One row per deal.
+ */
+export const dealNudges = pgTable(
+  'deal_nudges',
+  {
+    dealId: uuid('deal_id')
+      .primaryKey()
+      .references(() => deals.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    lastNudgedAt: tstz('last_nudged_at'),
+    /** A local date: the deal is not nudged about before it. */
+    snoozedUntil: localDate('snoozed_until'),
+    snoozedBy: uuid('snoozed_by').references(() => members.id),
+    snoozedAt: tstz('snoozed_at'),
+  },
+  (t) => [index('deal_nudges_workspace_idx').on(t.workspaceId)],
+);
+
 export type InboxStatus = 'received' | 'processing' | 'processed' | 'needs_input' | 'failed';
 
 /**
@@ -383,3 +408,4 @@ export type DealEvent = typeof dealEvents.$inferSelect;
 export type Followup = typeof followups.$inferSelect;
 export type InboxRow = typeof inbox.$inferSelect;
 export type JobRun = typeof jobRuns.$inferSelect;
+export type DealNudge = typeof dealNudges.$inferSelect;

@@ -213,3 +213,31 @@ export function quarterOf(date: string): number {
   if (!p) throw new RangeError(`not a calendar date: ${date}`);
   return Math.floor((p.month - 1) / 3) + 1;
 }
+
+const CLOCK_RE = /^([01]?\d|2[0-3]):([0-5]\d)$/;
+
+/** Minutes since midnight for an `HH:MM` wall-clock time; null when it is not one. */
+export function parseClock(s: string | null | undefined): number | null {
+  const m = s ? CLOCK_RE.exec(s.trim()) : null;
+  return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+}
+
+/** `HH:MM` for minutes since midnight. */
+export function formatClock(minutes: number): string {
+  return `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+}
+
+/**
+ * Whether a minute of the day falls in a daily window [start, end). A window
+ * whose end is not after its start wraps midnight (22:00–07:00); an empty one
+ * (start = end) contains nothing.
+ */
+export function inDailyWindow(minute: number, start: number, end: number): boolean {
+  if (start === end) return false;
+  return start < end ? minute >= start && minute < end : minute >= start || minute < end;
+}
+
+/** ISO weekday of a local date: 1 = Monday … 7 = Sunday. */
+export function isoWeekdayOf(date: string): number {
+  return weekdayOf(date) || 7;
+}

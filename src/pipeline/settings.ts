@@ -15,6 +15,7 @@ export const SETTING_KEYS = [
   'template',
   'visibility',
   'quiet-hours',
+  'nudges',
   'nudge-time',
   'nudge-cap',
   'after-sales-days',
@@ -50,21 +51,44 @@ function normTime(s: string): string | null {
   return m ? `${m[1]!.padStart(2, '0')}:${m[2]}` : null;
 }
 
+const FULL_DAY_NAMES = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+];
+
+/** An ISO weekday from "mon", "Monday", "周一" or "一"; undefined for anything else. */
+function dayOf(token: string): number | undefined {
+  const t = token.replace(/^(周|星期)/u, '');
+  if (t.length >= 3 && /^[a-z]+$/.test(t)) {
+    const i = FULL_DAY_NAMES.findIndex((name) => name.startsWith(t));
+    return i >= 0 ? i + 1 : undefined;
+  }
+  return /^[一二三四五六日天]$/u.test(t) ? DAY_NAMES[t] : undefined;
+}
+
 function parseWorkingDays(s: string): number[] | null {
   const t = s.trim().toLowerCase();
   if (t === 'weekdays' || t === '工作日') return [1, 2, 3, 4, 5];
   if (t === 'all' || t === 'every day' || t === '每天') return [1, 2, 3, 4, 5, 6, 7];
-  const range = /^(\w{3}|[一二三四五六日天])\s*-\s*(\w{3}|[一二三四五六日天])$/u.exec(
-    t.replace(/^周/u, '').replace(/-周/u, '-'),
-  );
+  const range = /^(\S+?)\s*[-–~至到]\s*(\S+)$/u.exec(t);
   if (range) {
-    const a = DAY_NAMES[range[1]!.slice(0, 3)];
-    const b = DAY_NAMES[range[2]!.slice(0, 3)];
-    if (a && b && a <= b) return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+    const a = dayOf(range[1]!);
+    const b = dayOf(range[2]!);
+    if (!a || !b) return null;
+    // A range may wrap the week's end: sun-thu is Sunday to Thursday.
+    const days = a <= b ? [] : Array.from({ length: 8 - a }, (_, i) => a + i);
+    const start = a <= b ? a : 1;
+    for (let d = start; d <= b; d++) days.push(d);
+    return days.sort((x, y) => x - y);
   }
-  const days = t.split(/[\s,，、]+/u).map((d) => DAY_NAMES[d.replace(/^周/u, '').slice(0, 3)]);
+  const days = t.split(/[\s,，、]+/u).map(dayOf);
   if (days.length && days.every((d): d is number => typeof d === 'number')) {
-    return [...new Set(days)].sort();
+    return [...new Set(days)].sort((x, y) => x - y);
   }
   return null;
 }
@@ -143,6 +167,14 @@ export function parseSetting(
       settings.quietHours = { start, end };
       return { ok: true, patch: { settings }, value: `${start}-${end}` };
     }
+    case 'nudges': {
+      const v = value.toLowerCase();
+      const on = ['on', 'yes', 'true', '开', '开启', '打开'].includes(v);
+      const off = ['off', 'no', 'false', '关', '关闭'].includes(v);
+      if (!on && !off) return { ok: false, hint: 'on or off' };
+      settings.nudges = on;
+      return { ok: true, patch: { settings }, value: on ? 'on' : 'off' };
+    }
     case 'nudge-time': {
       const t = normTime(value);
       if (!t) return { ok: false, hint: 'HH:MM, e.g. 09:00' };
@@ -204,6 +236,7 @@ export function describeSettings(w: Workspace): [string, string][] {
     ['template', w.stageTemplate],
     ['visibility', w.visibility],
     ['quiet-hours', s.quietHours ? `${s.quietHours.start}-${s.quietHours.end}` : 'off'],
+    ['nudges', s.nudges === false ? 'off' : 'on'],
     ['nudge-time', s.nudgeTime ?? '09:00'],
     ['nudge-cap', String(s.nudgeCap ?? 10)],
     ['after-sales-days', String(s.afterSalesDays ?? 30)],

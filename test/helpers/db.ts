@@ -5,7 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { type Database, type Driver, openDatabase } from '../../src/db/connect.ts';
+import {
+  type Database,
+  type Driver,
+  openDatabase,
+  type QueryLogger,
+} from '../../src/db/connect.ts';
 import { migrate } from '../../src/db/migrate.ts';
 
 const TEST_URL = process.env.TEST_DATABASE_URL;
@@ -47,9 +52,12 @@ export async function createEmptyDatabase(
 }
 
 /** A fresh database with migrations applied. Close it with `close()`. */
-export async function openTestDatabase(driver: Driver): Promise<TestDatabase> {
+export async function openTestDatabase(
+  driver: Driver,
+  options: { queryLogger?: QueryLogger } = {},
+): Promise<TestDatabase> {
   const empty = await createEmptyDatabase(driver);
-  const database = await openDatabase({ url: empty.url, max: 10 });
+  const database = await openDatabase({ url: empty.url, max: 10, ...options });
   await migrate(database.db);
   return {
     ...database,

@@ -6,8 +6,12 @@ import {
   daysBetween,
   endOfMonth,
   endOfQuarter,
+  formatClock,
+  inDailyWindow,
+  isoWeekdayOf,
   isValidLocalDate,
   localMinuteOfDay,
+  parseClock,
   quarterOf,
   startOfWeek,
   toLocalDate,
@@ -73,5 +77,22 @@ describe('time', () => {
       '2026-03-08T03:30:00.000Z',
     );
     expect(localMinuteOfDay(new Date('2026-03-08T14:00:00Z'), 'America/Chicago')).toBe(9 * 60);
+  });
+
+  it('reads wall-clock times and daily windows that may wrap midnight', () => {
+    expect(parseClock('9:05')).toBe(545);
+    expect(parseClock('09:05')).toBe(545);
+    expect(parseClock('24:00')).toBeNull();
+    expect(parseClock('9')).toBeNull();
+    expect(parseClock(null)).toBeNull();
+    expect(formatClock(545)).toBe('09:05');
+    expect(inDailyWindow(23 * 60, 22 * 60, 7 * 60)).toBe(true);
+    expect(inDailyWindow(6 * 60 + 59, 22 * 60, 7 * 60)).toBe(true);
+    expect(inDailyWindow(7 * 60, 22 * 60, 7 * 60)).toBe(false);
+    expect(inDailyWindow(12 * 60, 9 * 60, 17 * 60)).toBe(true);
+    expect(inDailyWindow(17 * 60, 9 * 60, 17 * 60)).toBe(false);
+    expect(inDailyWindow(12 * 60, 12 * 60, 12 * 60)).toBe(false);
+    expect(isoWeekdayOf('2026-11-29')).toBe(7);
+    expect(isoWeekdayOf('2026-11-30')).toBe(1);
   });
 });

@@ -117,7 +117,7 @@ export const en = {
 
   settingsTitle: 'Workspace settings',
   settingsUsage:
-    'settings <key> <value> — keys: timezone, language, currency, digest-channel, digest-time, template, visibility',
+    'settings <key> <value> — keys: timezone, language, currency, digest-channel, digest-time, working-days, template, visibility, quiet-hours, nudges, nudge-time, nudge-cap, after-sales-days, fx',
   settingsSaved: (key: string, value: string) => `Saved: ${key} = ${value}.`,
   settingsInvalid: (key: string, hint: string) => `That isn’t a valid ${key}: ${hint}`,
   settingsForbidden: 'Only managers and admins can change settings.',
@@ -132,6 +132,82 @@ export const en = {
   watchNeedsChannel: 'Use this in a channel.',
   notMember: 'I only record updates from members of this workspace.',
   editTooLate: 'That message is too old to re-read; send the correction as a new message.',
+
+  nudge: {
+    title: (name: string, n: number) =>
+      n === 1 ? `${name}, one thing needs you today` : `${name}, ${n} things need you today`,
+    sections: {
+      overdue: 'Overdue follow-ups',
+      due_today: 'Due today',
+      close_passed: 'Past the expected close date',
+      stale: 'Gone quiet',
+      after_sales: 'After-sales check-ins',
+    },
+    overdue: (days: number) => (days === 1 ? '1 day overdue' : `${days} days overdue`),
+    dueToday: 'due today',
+    closePassed: (date: string) => `was due to close ${date}`,
+    idle: (days: number) => (days === 1 ? 'no activity for 1 day' : `no activity for ${days} days`),
+    afterSales: 'after-sales check-in',
+    more: (n: number) => `${n} more will wait for another day; type “followups” to see your list.`,
+    footer: 'Snooze hides an item until the day you pick.',
+    buttons: {
+      done: 'Done',
+      snooze1: 'Snooze 1d',
+      snooze3: 'Snooze 3d',
+      snooze7: 'Snooze 1w',
+      log: 'Log update',
+      push: 'Close date +2w',
+    },
+    state: {
+      done: 'Done',
+      snoozed: (date: string) => `Snoozed until ${date}`,
+      rescheduled: (date: string) => `Expected close moved to ${date}`,
+      won: 'Won',
+      lost: 'Lost',
+      gone: 'No longer open',
+    },
+    doneText: (what: string) => `Done: ${what}`,
+    snoozedText: (what: string, date: string) => `Snoozed until ${date}: ${what}`,
+    pushedText: (account: string, date: string) => `${account}: expected close moved to ${date}.`,
+  },
+
+  digest: {
+    title: (date: string) => `Pipeline digest — ${date}`,
+    quiet: (since: string) =>
+      `All quiet since ${since}: no pipeline changes, nothing closing soon or at risk.`,
+    since: (date: string) => `Since ${date}`,
+    change: { won: 'Won', lost: 'Lost', created: 'New', moved: 'Moved', amount: 'Amount' },
+    was: (before: string) => `was ${before}`,
+    pipeline: 'Open pipeline',
+    deals: (n: number) => (n === 1 ? '1 deal' : `${n} deals`),
+    weighted: (s: string) => `weighted ${s}`,
+    total: 'Total',
+    converted: (total: string, weighted: string, rates: string) =>
+      `≈ ${total} in all (weighted ${weighted}), converted at ${rates}`,
+    rate: (code: string, rate: string, base: string) => `1 ${code} = ${rate} ${base}`,
+    noRate: (codes: string) =>
+      `Totals stay per currency: no exchange rate for ${codes} (settings fx CODE RATE).`,
+    closing: 'Expected to close in the next 14 days',
+    atRisk: 'At risk',
+    risk: {
+      closePassed: (date: string) => `was due to close ${date}`,
+      overdue: (date: string) => `follow-up overdue since ${date}`,
+      stale: (days: number) => `no activity for ${days} days`,
+    },
+    activity: 'Activity by rep',
+    updatesOn: (updates: number, deals: number) =>
+      `${updates === 1 ? '1 update' : `${updates} updates`} on ${deals === 1 ? '1 deal' : `${deals} deals`}`,
+    createdCount: (n: number) => `${n} new`,
+    wonCount: (n: number) => `${n} won`,
+    lostCount: (n: number) => `${n} lost`,
+    conversion: 'This week: stage conversion',
+    conversionLine: (stage: string, advanced: number, total: number, pct: number, lost: number) =>
+      `${stage}: ${advanced} of ${total} moved forward (${pct}%)${lost ? `, ${lost} lost` : ''}`,
+    weekWins: 'Won this week',
+    weekWinsTotal: (n: number, totals: string) =>
+      `${n === 1 ? '1 deal' : `${n} deals`} won this week: ${totals}`,
+    footer: 'Weighted figures use each stage’s win probability.',
+  },
 };
 
 export type Messages = typeof en;
