@@ -1,4 +1,5 @@
 /** Every `pipebot` subcommand. Add a command by writing src/cli/<name>.ts and listing it here. */
+import { askCommand } from './ask.ts';
 import { chatCommand } from './chat.ts';
 import type { Command } from './command.ts';
 import { exportCommand } from './export.ts';
@@ -11,6 +12,7 @@ import { startCommand } from './start.ts';
 export const COMMANDS: Command[] = [
   startCommand,
   chatCommand,
+  askCommand,
   importCommand,
   exportCommand,
   migrateCommand,
