@@ -14,10 +14,12 @@ const NUMBER =
 const ZH_NUMERAL =
   /[零一二两三四五六七八九十百千]+(?:点[零一二三四五六七八九]+)?\s*(?:[万亿](?:元|美元|欧元|块)?|元|美元|欧元|块|天)/gu;
 
-/** Every number a result contains (strings too: dates, names), with its percentage and day forms. */
+/** Every number a result contains (strings too: dates, names), ratios also as percentages. */
 export function numbersIn(value: unknown, out: number[] = []): number[] {
   if (typeof value === 'number' && Number.isFinite(value)) {
-    out.push(value, value * 100);
+    out.push(value);
+    // Ratios (win rate, conversion, share) are read as percentages.
+    if (value > 0 && value < 1) out.push(value * 100);
   } else if (typeof value === 'string') {
     // Ids are not figures: their digits must not vouch for a number.
     if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return out;
