@@ -45,14 +45,20 @@ export const importCommand: Command = {
         skip_empty_lines: true,
         trim: false,
         max_record_size: 1_000_000,
+        // Each record with a snapshot of the parser's position: the parser reads ahead, so its
+        // live line count is not the line of the record being handled.
+        info: true,
       }),
     );
     let header: Map<CsvColumn, number> | undefined;
     const good: CsvDealRow[] = [];
     const bad: RowError[] = [];
     try {
-      for await (const record of parser as AsyncIterable<string[]>) {
-        const line = (parser as unknown as { info: { lines: number } }).info.lines;
+      for await (const { record, info } of parser as AsyncIterable<{
+        record: string[];
+        info: { lines: number };
+      }>) {
+        const line = info.lines;
         if (!header) {
           const h = readHeader(record);
           if ('error' in h) throw new UsageError(h.error);
