@@ -1,4 +1,4 @@
-// Proves the offline router maps 70 common questions (half Chinese) onto the expected query and arguments, and that the answers carry the figures computed independently from the fixture plan; unmappable and hostile questions get the capabilities list.
+// Proves the offline router maps 72 common questions (half Chinese) onto the expected query and arguments, and that the answers carry the figures computed independently from the fixture plan; unmappable and hostile questions get the capabilities list.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReply } from '../../src/adapters/console/render.ts';
 import {
@@ -54,6 +54,7 @@ const QUESTIONS: [string, QueryCall][] = [
   ["what's overdue for ben?", Q('listOverdueFollowups', { owner: BEN })],
   ['which deals are stuck?', Q('listStalledDeals')],
   ['any deals gone quiet in proposal?', Q('listStalledDeals', { stage: 'proposal' })],
+  ['which deals have had no activity?', Q('listStalledDeals')],
   ["what's the status of Acme?", Q('getDealStatus', { account: 'Acme' })],
   ['how is the Initech deal going?', Q('getDealStatus', { account: 'Initech' })],
   ['show me the funnel', Q('computeStageFunnel')],
@@ -90,6 +91,7 @@ const QUESTIONS: [string, QueryCall][] = [
   ['哪些单子停滞了?', Q('listStalledDeals')],
   ['哪些商机很久没有动静了?', Q('listStalledDeals')],
   ['方案阶段卡住的单子', Q('listStalledDeals', { stage: 'proposal' })],
+  ['哪些单子没有进展?', Q('listStalledDeals')],
   ['华为的进展怎么样?', Q('getDealStatus', { account: '华为' })],
   ['腾讯这个单子现在什么情况?', Q('getDealStatus', { account: '腾讯' })],
   ['销售漏斗', Q('computeStageFunnel')],

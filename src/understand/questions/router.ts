@@ -23,7 +23,7 @@ const WIN_RATE =
   /win\s*rate|win ratio|close rate|closing rate|hit rate|average (deal |won |winning )?(size|value|amount)|avg\.? deal|deal size|sales cycle|cycle (length|time)|how long .*\bto (close|win)\b|赢单率|赢率|胜率|成交率|平均.*(金额|单价|规模|大小)|客单价|销售周期|成交周期/u;
 const TREND = /trend|week[- ]by[- ]week|weekly|趋势|每周|逐周/u;
 const ACTIVITY =
-  /activit|\bactive\b|been (up to|doing)|\bbusy\b|\blogged\b|活动|活跃|动态|工作量|跟进情况|干了什么|做了什么|更新了多少/u;
+  /(?<!\bno (recent )?)activit|\bactive\b|been (up to|doing)|\bbusy\b|\blogged\b|活动|活跃|动态|工作量|跟进情况|干了什么|做了什么|更新了多少/u;
 const OVERDUE =
   /overdue|past due|late follow|follow[- ]?ups?|next steps? (due|overdue)|逾期|过期|超期|跟进/u;
 const STALLED =
@@ -150,8 +150,10 @@ function findAccount(text: string, original: string, ctx: AskContext): string | 
   const lower = name.toLowerCase();
   if (ctx.members.some((mem) => mentions(lower, mem.name) || mentions(lower, mem.externalId)))
     return undefined;
-  if (/\b(we|things|it|you|pipeline|team|everyone)\b|我们|大家|团队|管道/u.test(lower))
-    return undefined;
+  // Words that make it a question about deals in general, not about one account.
+  const general =
+    /\b(we|things|it|you|pipeline|team|everyone|which|what|any|deals?)\b|我们|大家|团队|管道|哪|什么|单子|商机|没有|阶段/u;
+  if (general.test(lower)) return undefined;
   return name;
 }
 
