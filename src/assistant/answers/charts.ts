@@ -4,7 +4,8 @@
  * (src/charts); until a build provides it the hook is null and answers carry
  * no image.
  */
-import type { MoneyTotal } from '../../pipeline/queries/money.ts';
+import { type MoneyTotal, rateOf } from '../../pipeline/queries/money.ts';
+import { queryScope } from '../../pipeline/queries/scope.ts';
 import type { Execution } from '../../understand/questions/execute.ts';
 import type { Session } from '../context.ts';
 import { shortDate, stageName } from './wording.ts';
@@ -83,9 +84,9 @@ export function chartFor(session: Session, exec: Execution, title: string): Char
     case 'summarizePipelineByStage': {
       const d = r.data;
       if (d.count === 0) return null;
-      const base = session.workspace.currency;
-      const rates = session.workspace.settings.fxRates ?? {};
-      const rate = (code: string) => (code === base ? 1 : (rates[code] ?? null));
+      const scope = queryScope(session.workspace, session.member, session.now);
+      const base = scope.currency;
+      const rate = (code: string) => rateOf(scope, code);
       const currencies = d.total.byCurrency.map((m) => m.currency);
       const convertible =
         currencies.length > 1 && currencies.every((c) => rate(c) !== null)

@@ -32,7 +32,8 @@ export function moneyText(session: Session, total: MoneyTotal): string {
   const joined = parts.join(' + ');
   if (!total.converted) return joined;
   const c = total.converted;
-  return `${joined} (${session.t.answers.converted(formatMoney(c.amount, c.currency, session.locale))})`;
+  const note = session.t.answers.converted(formatMoney(c.amount, c.currency, session.locale));
+  return session.locale === 'zh-CN' ? `${joined}(${note})` : `${joined} (${note})`;
 }
 
 /** The money list without the conversion, for table cells. */
