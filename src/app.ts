@@ -1,7 +1,9 @@
 /**
- * Wiring: configuration → database → extractor → assistant. Shared by
- * `pipebot start`, `pipebot chat` and the one-shot commands.
+ * Wiring: configuration → database → extractor and question answerer →
+ * assistant. Shared by `pipebot start`, `pipebot chat` and the one-shot commands.
  */
+import { createQuestionAnswerer, type PipelineAnswerer } from './assistant/answers/answerer.ts';
+import { type ChartRenderer, DEFAULT_CHART_RENDERER } from './assistant/answers/charts.ts';
 import { type Assistant, createAssistant } from './assistant/assistant.ts';
 import type { QuestionAnswerer } from './assistant/context.ts';
 import type { Outbound, OutboundRegistry } from './assistant/outbound.ts';
@@ -9,11 +11,15 @@ import type { Config } from './config.ts';
 import type { Database } from './db/connect.ts';
 import type { Logger } from './log.ts';
 import { createExtractor } from './understand/index.ts';
+import { createLlmClient } from './understand/llm-client.ts';
+import { createLlmChooser } from './understand/questions/llm.ts';
 
 export interface App {
   config: Config;
   database: Database;
   assistant: Assistant;
+  /** Pipeline questions: the LLM when configured (offline router as fallback), else the router. */
+  questions: PipelineAnswerer;
   logger: Logger;
   /** One line saying what is running, for the start-up message. */
   describe: string;
@@ -29,7 +35,10 @@ export interface App {
 
 export interface AppOptions {
   now?: () => Date;
+  /** Replaces the question answerer the assistant uses (tests). */
   answerer?: QuestionAnswerer;
+  /** Renders chart images for answers; defaults to the build's renderer (none yet). */
+  chartRenderer?: ChartRenderer | null;
 }
 
 export function createApp(
@@ -39,13 +48,22 @@ export function createApp(
   options: AppOptions = {},
 ): App {
   const extractor = createExtractor(config, { db: database.db, logger });
+  const questions = createQuestionAnswerer({
+    db: database.db,
+    logger,
+    ...(config.llm
+      ? { llm: createLlmChooser({ ...createLlmClient(config.llm), db: database.db, logger }) }
+      : {}),
+    chartRenderer:
+      options.chartRenderer === undefined ? DEFAULT_CHART_RENDERER : options.chartRenderer,
+  });
   const assistant = createAssistant({
     db: database.db,
     extractor,
     defaults: config.defaults,
     logger,
+    answerer: options.answerer ?? questions,
     ...(options.now ? { now: options.now } : {}),
-    ...(options.answerer ? { answerer: options.answerer } : {}),
   });
   const llm = config.llm
     ? `LLM ${config.llm.model}${config.llm.baseUrl ? ` at ${new URL(config.llm.baseUrl).host}` : ''} with offline fallback`
@@ -55,6 +73,7 @@ export function createApp(
     config,
     database,
     assistant,
+    questions,
     logger,
     describe: `${database.describe}, ${llm}`,
     outbounds,

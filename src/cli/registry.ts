@@ -1,4 +1,5 @@
 /** Every `pipebot` subcommand. Add a command by writing src/cli/<name>.ts and listing it here. */
+import { askCommand } from './ask.ts';
 import { chatCommand } from './chat.ts';
 import type { Command } from './command.ts';
 import { digestCommand } from './digest.ts';
@@ -15,6 +16,7 @@ export const COMMANDS: Command[] = [
   startCommand,
   chatCommand,
   extractCommand,
+  askCommand,
   importCommand,
   exportCommand,
   migrateCommand,

@@ -170,6 +170,8 @@ export const deals = pgTable(
     index('deals_workspace_next_due_idx').on(t.workspaceId, t.nextStepDue),
     index('deals_workspace_activity_idx').on(t.workspaceId, t.lastActivityAt),
     index('deals_workspace_close_idx').on(t.workspaceId, t.closeDate),
+    // Win rate, loss reasons, trend: deals won or lost in a period.
+    index('deals_workspace_closed_idx').on(t.workspaceId, t.status, t.closedAt),
     index('deals_account_idx').on(t.accountId, t.status),
   ],
 );
@@ -214,6 +216,10 @@ export const dealEvents = pgTable(
     index('deal_events_deal_idx').on(t.dealId, t.createdAt),
     index('deal_events_workspace_time_idx').on(t.workspaceId, t.createdAt),
     index('deal_events_inbox_idx').on(t.inboxId),
+    // Funnel and time in stage read only the stage moves of a workspace.
+    index('deal_events_stage_moves_idx')
+      .on(t.workspaceId, t.dealId, t.createdAt)
+      .where(sql`${t.toStage} is not null`),
     // At most one undo per event, even when two clicks race.
     uniqueIndex('deal_events_reverts_uq')
       .on(t.revertsEventId)

@@ -4,14 +4,20 @@
  * test files running in parallel never see each other's rows.
  */
 import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import {
   type Database,
+  type Db,
   type Driver,
   openDatabase,
   type QueryLogger,
 } from '../../src/db/connect.ts';
 import { migrate } from '../../src/db/migrate.ts';
+import * as schema from '../../src/db/schema.ts';
 
 const TEST_URL = process.env.TEST_DATABASE_URL;
 
@@ -64,6 +70,37 @@ export async function openTestDatabase(
     url: empty.url,
     close: async () => {
       await database.close();
+      await empty.drop();
+    },
+  };
+}
+
+/** A fresh, migrated database whose drizzle instance counts the statements it sends. */
+export async function openCountingDatabase(
+  driver: Driver,
+): Promise<{ db: Db; statements(): number; close(): Promise<void> }> {
+  let n = 0;
+  const logger = {
+    logQuery() {
+      n++;
+    },
+  };
+  if (driver === 'pglite') {
+    const client = new PGlite('memory://', { extensions: { pg_trgm } });
+    await client.waitReady;
+    const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
+    await migrate(db);
+    return { db, statements: () => n, close: () => client.close() };
+  }
+  const empty = await createEmptyDatabase('postgres');
+  const client = postgres(empty.url, { max: 2, onnotice: () => {} });
+  const db = drizzlePostgres(client, { schema, logger }) as unknown as Db;
+  await migrate(db);
+  return {
+    db,
+    statements: () => n,
+    close: async () => {
+      await client.end();
       await empty.drop();
     },
   };

@@ -1,4 +1,4 @@
-// Proves CSV import reports bad rows by line, imports good rows in one batched transaction, re-imports without duplicates, and exports the same format.
+// Proves CSV import reports bad rows by line, imports good rows in one batched transaction (new and updated deals alike, in a bounded number of statements), re-imports without duplicates, and exports the same format a page at a time.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dealEvents, deals, followups } from '../../src/db/schema.ts';
@@ -12,7 +12,12 @@ import {
   readHeader,
 } from '../../src/pipeline/csv.ts';
 import { DEFAULT_TEMPLATE } from '../../src/pipeline/stages.ts';
-import { DRIVERS, openTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import {
+  DRIVERS,
+  openCountingDatabase,
+  openTestDatabase,
+  type TestDatabase,
+} from '../helpers/db.ts';
 import { makeMember, makeWorkspace } from '../helpers/fixtures.ts';
 
 const HEADER =
@@ -153,5 +158,78 @@ describe.each(DRIVERS)('CSV import on %s', (driver) => {
     const exported = await exportDeals(t.db, ws);
     expect(exported).toHaveLength(5000);
     expect(new Set(exported.map((e) => e.owner)).size).toBe(7);
+  });
+});
+
+describe.each(DRIVERS)('CSV import batching on %s', (driver) => {
+  let c: Awaited<ReturnType<typeof openCountingDatabase>>;
+  beforeAll(async () => {
+    c = await openCountingDatabase(driver);
+  });
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  const line = (i: number, stage: string, amount: number) => [
+    `Company ${i}`,
+    '',
+    `Rep ${i % 5}`,
+    stage,
+    String(amount),
+    'USD',
+    '',
+    '',
+    '',
+    '',
+    '',
+  ];
+
+  it('writes 5,000 new and then 5,000 updated deals in a bounded number of statements', async () => {
+    const ws = await makeWorkspace(c.db);
+    const admin = await makeMember(c.db, ws, 'admin', 'admin');
+    const first = parseAll(
+      Array.from({ length: 5000 }, (_, i) => line(i, 'proposal', 1000 + i)),
+    ).filter((r): r is CsvDealRow => !isRowError(r));
+    let before = c.statements();
+    expect(await importDeals(c.db, ws, admin, first, new Date('2026-11-01T00:00:00Z'))).toEqual({
+      created: 5000,
+      updated: 0,
+    });
+    // Per 1,000 rows: one deals insert, one events insert (owners and accounts are looked up in chunks too).
+    expect(c.statements() - before).toBeLessThan(40);
+
+    // The same deals again, half of them won now, plus a duplicate line: the later line wins.
+    const again = parseAll([
+      ...Array.from({ length: 5000 }, (_, i) => line(i, i % 2 ? 'closed_won' : 'quote', 2000 + i)),
+      line(7, 'negotiation', 7777),
+    ]).filter((r): r is CsvDealRow => !isRowError(r));
+    before = c.statements();
+    const now = new Date('2026-11-20T00:00:00Z');
+    expect(await importDeals(c.db, ws, admin, again, now)).toEqual({ created: 0, updated: 5000 });
+    expect(c.statements() - before).toBeLessThan(40);
+
+    const exported = await exportDeals(c.db, ws);
+    expect(exported).toHaveLength(5000);
+    const byAccount = new Map(exported.map((e) => [e.account, e]));
+    expect(byAccount.get('Company 7')).toMatchObject({
+      stage: 'negotiation',
+      amount: 7777,
+      status: 'open',
+    });
+    expect(byAccount.get('Company 3')).toMatchObject({
+      stage: 'closed_won',
+      amount: 2003,
+      status: 'won',
+    });
+    const won = await c.db.select().from(deals).where(eq(deals.workspaceId, ws.id));
+    const closed = won.filter((d) => d.status === 'won');
+    expect(closed).toHaveLength(2499);
+    // A deal closed by an import has a close time, so it counts in win rates.
+    expect(closed.every((d) => d.closedAt?.toISOString() === now.toISOString())).toBe(true);
+    const events = await c.db.select().from(dealEvents).where(eq(dealEvents.workspaceId, ws.id));
+    expect(events).toHaveLength(10000);
+    expect(
+      events.filter((e) => e.fromStage === 'proposal' && e.toStage === 'closed_won'),
+    ).toHaveLength(2499);
   });
 });

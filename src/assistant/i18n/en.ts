@@ -1,6 +1,8 @@
 /** English message catalogue. `zh-CN.ts` must provide the same keys (enforced by its type). */
+import { answersEn } from './answers-en.ts';
 
 export const en = {
+  answers: answersEn,
   fields: {
     stage: 'Stage',
     amount: 'Amount',

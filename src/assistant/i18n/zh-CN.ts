@@ -1,7 +1,9 @@
 /** 简体中文消息目录。类型与英文目录一致,缺少任何键都无法通过类型检查。 */
+import { answersZhCN } from './answers-zh-CN.ts';
 import type { Messages } from './en.ts';
 
 export const zhCN: Messages = {
+  answers: answersZhCN,
   fields: {
     stage: '阶段',
     amount: '金额',

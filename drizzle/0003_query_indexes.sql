@@ -1,0 +1,2 @@
+CREATE INDEX "deal_events_stage_moves_idx" ON "deal_events" USING btree ("workspace_id","deal_id","created_at") WHERE "deal_events"."to_stage" is not null;--> statement-breakpoint
+CREATE INDEX "deals_workspace_closed_idx" ON "deals" USING btree ("workspace_id","status","closed_at");
