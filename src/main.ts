@@ -2,6 +2,7 @@
  * Process entry for long-running mode: configuration → database → adapters
  * and scheduler, with a graceful shutdown on SIGTERM / SIGINT.
  */
+import { slackServiceFactory } from './adapters/slack/service.ts';
 import { type App, createApp } from './app.ts';
 import type { CliContext } from './cli/command.ts';
 import type { Config } from './config.ts';
@@ -18,7 +19,7 @@ export interface Service {
 export type ServiceFactory = (app: App, logger: Logger) => Service | null;
 
 /** Adapters and jobs register here; each returns null when its configuration is absent. */
-export const SERVICE_FACTORIES: ServiceFactory[] = [];
+export const SERVICE_FACTORIES: ServiceFactory[] = [slackServiceFactory];
 
 const SHUTDOWN_TIMEOUT_MS = 9_000;
 

@@ -8,7 +8,10 @@ import {
   dealEvents,
   type InboxRow,
   inbox,
+  type Member,
   members,
+  type Platform,
+  type Workspace,
   watchedChannels,
   workspaces,
 } from '../db/schema.ts';
@@ -32,6 +35,7 @@ import { type ActionResult, handleAction } from './actions.ts';
 import { parseCommand, runCommand } from './commands.ts';
 import { type AssistantDeps, resolveActor, type Session, sessionFor } from './context.ts';
 import { type EditForm, type EditValues, editForm, submitEdit } from './edit.ts';
+import { homeReplies } from './home.ts';
 import { messages } from './i18n/index.ts';
 import type { Actor, HandleResult, IncomingMessage, ReceiveResult, Reply } from './types.ts';
 import { type PendingState, runUpdates } from './updates.ts';
@@ -61,8 +65,18 @@ export interface Assistant {
     values: EditValues,
   ): ReturnType<typeof submitEdit>;
   isWatched(actor: Pick<Actor, 'platform' | 'workspace'>, channel: string): Promise<boolean>;
-  /** Inbox rows stored but never processed (a crash): process them now, oldest first. */
-  recover(limit?: number): Promise<{ row: InboxRow; result: ProcessResult }[]>;
+  /**
+   * Record who someone is (name, timezone, guest or not) before their stored
+   * message is processed; returns their workspace and member rows.
+   */
+  identify(actor: Actor): Promise<{ workspace: Workspace; member: Member }>;
+  /** The member's overview for a home surface: open deals by stage, follow-ups, team totals. */
+  home(actor: Actor): Promise<Reply[]>;
+  /**
+   * Inbox rows stored but never processed (a crash): process them now, oldest
+   * first; `platform` limits it to the rows an adapter can answer.
+   */
+  recover(limit?: number, platform?: Platform): Promise<{ row: InboxRow; result: ProcessResult }[]>;
   retryFailed(workspaceId: string | null): Promise<{ row: InboxRow; result: ProcessResult }[]>;
   readonly deps: AssistantDeps;
 }
@@ -266,8 +280,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     return rows.length > 0;
   }
 
-  async function recover(limit = 100) {
-    const rows = await unfinishedInbox(deps.db, now(), limit);
+  async function recover(limit = 100, platform?: Platform) {
+    const rows = await unfinishedInbox(deps.db, now(), limit, platform);
     const out: { row: InboxRow; result: ProcessResult }[] = [];
     for (const row of rows) out.push({ row, result: await process(row.id) });
     return out;
@@ -298,6 +312,11 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     submitEdit: async (actor, dealId, version, values) =>
       submitEdit(deps, await resolveActor(deps, actor, null), dealId, version, values),
     isWatched,
+    identify: async (actor) => {
+      const session = await resolveActor(deps, actor, null);
+      return { workspace: session.workspace, member: session.member };
+    },
+    home: async (actor) => homeReplies(deps, await resolveActor(deps, actor, null)),
     recover,
     retryFailed,
   };

@@ -122,14 +122,22 @@ export async function finishInbox(
 }
 
 /** Rows that were stored but never finished (a crash, a restart): oldest first. */
-export async function unfinishedInbox(db: Executor, now: Date, limit = 100): Promise<InboxRow[]> {
+export async function unfinishedInbox(
+  db: Executor,
+  now: Date,
+  limit = 100,
+  platform?: Platform,
+): Promise<InboxRow[]> {
   return db
     .select()
     .from(inbox)
     .where(
-      or(
-        eq(inbox.status, 'received'),
-        and(eq(inbox.status, 'processing'), lt(inbox.leaseUntil, now)),
+      and(
+        or(
+          eq(inbox.status, 'received'),
+          and(eq(inbox.status, 'processing'), lt(inbox.leaseUntil, now)),
+        ),
+        platform ? eq(inbox.platform, platform) : sql`true`,
       ),
     )
     .orderBy(inbox.receivedAt)

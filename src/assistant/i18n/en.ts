@@ -128,6 +128,21 @@ export const en = {
   watchNeedsChannel: 'Use this in a channel.',
   notMember: 'I only record updates from members of this workspace.',
   editTooLate: 'That message is too old to re-read; send the correction as a new message.',
+
+  home: {
+    dealsTitle: 'Your open deals',
+    dealsEmpty: 'No open deals yet. Tell me about a customer conversation to start one.',
+    teamTitle: 'Team pipeline',
+  },
+  surface: {
+    chosen: (label: string) => `Chosen: ${label}`,
+    choose: 'Choose…',
+    close: 'Close',
+    done: 'Done',
+    chart: 'Chart',
+    total: 'Total',
+    weighted: 'weighted',
+  },
 };
 
 export type Messages = typeof en;

@@ -121,4 +121,19 @@ export const zhCN: Messages = {
   watchNeedsChannel: '请在频道中使用这个命令。',
   notMember: '我只记录本工作区成员的更新。',
   editTooLate: '这条消息太久了,无法重新解析;请把更正作为新消息发送。',
+
+  home: {
+    dealsTitle: '你进行中的商机',
+    dealsEmpty: '还没有进行中的商机。告诉我一次客户沟通,我来创建。',
+    teamTitle: '团队管道',
+  },
+  surface: {
+    chosen: (label) => `已选择:${label}`,
+    choose: '请选择…',
+    close: '关闭',
+    done: '已完成',
+    chart: '图表',
+    total: '合计',
+    weighted: '加权',
+  },
 };
