@@ -84,7 +84,8 @@ export async function startFakeSlack(
   const failures = new Map<string, Failure[]>();
   let seq = 0;
   let origin = '';
-  const nextTs = () => `${1_800_000_000 + Math.floor(seq / 1000)}.${String(++seq).padStart(6, '0')}`;
+  const nextTs = () =>
+    `${1_800_000_000 + Math.floor(seq / 1000)}.${String(++seq).padStart(6, '0')}`;
 
   function user(id: string): Record<string, unknown> {
     return (
@@ -102,7 +103,14 @@ export async function startFakeSlack(
   function handle(method: string, body: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
       case 'auth.test':
-        return { ok: true, team_id: teamId, team: 'Test Team', user: 'pipebot', user_id: botUserId, bot_id: 'BBOT' };
+        return {
+          ok: true,
+          team_id: teamId,
+          team: 'Test Team',
+          user: 'pipebot',
+          user_id: botUserId,
+          bot_id: 'BBOT',
+        };
       case 'users.info':
         return users.get(String(body.user))?.missing
           ? { ok: false, error: 'user_not_found' }
@@ -181,7 +189,12 @@ export async function startFakeSlack(
       return;
     }
     if (path.startsWith('/upload/')) {
-      calls.push({ method: 'upload', body: {}, at: Date.now(), authorization: req.headers.authorization });
+      calls.push({
+        method: 'upload',
+        body: {},
+        at: Date.now(),
+        authorization: req.headers.authorization,
+      });
       res.writeHead(200).end('OK');
       return;
     }

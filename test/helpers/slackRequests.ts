@@ -82,7 +82,13 @@ export function messageEvent(o: {
   };
 }
 
-export function mentionEvent(o: { user: string; text: string; channel: string; ts?: string; thread_ts?: string }) {
+export function mentionEvent(o: {
+  user: string;
+  text: string;
+  channel: string;
+  ts?: string;
+  thread_ts?: string;
+}) {
   const ts = o.ts ?? nextTs();
   return {
     type: 'app_mention',

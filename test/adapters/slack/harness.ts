@@ -63,7 +63,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(db: TestDatabase, script: Script): Promise<Harness> {
+export async function startHarness(
+  db: TestDatabase,
+  script: Script,
+  options: { beforeStart?: (assistant: Assistant) => Promise<void> } = {},
+): Promise<Harness> {
   const fake = await startFakeSlack();
   const extractor = scriptedExtractor(script);
   const listeners = new Set<(s: Session) => void>();
@@ -96,6 +100,7 @@ export async function startHarness(db: TestDatabase, script: Script): Promise<Ha
     backoffMs: 20,
     homeDebounceMs: 10,
   });
+  await options.beforeStart?.(assistant);
   await service.start();
   const url = `http://127.0.0.1:${service.port()}/slack/events`;
   return {
