@@ -73,7 +73,7 @@ describe.each(DRIVERS)('Slack Socket Mode on %s', (driver) => {
       retry_reason: '',
       accepts_response_payload: false,
     });
-    await vi.waitFor(() => expect(ack).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() => expect(ack).toHaveBeenCalledTimes(1), { timeout: 15_000 });
     expect(storedAtAck).toEqual([1]);
     await service.idle();
     expect(fake.messages.map((m) => [m.channel, m.text])).toEqual([['D1', 'New deal: Acme']]);

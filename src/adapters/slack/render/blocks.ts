@@ -201,7 +201,8 @@ export function renderReply(reply: Reply, budget: number = LIMITS.messageBlocks)
     }
     case 'report': {
       const blocks: Block[] = [title(reply.title)];
-      const reserve = reply.footer ? 1 : 0;
+      // Room for the footer and for a final "…and N more".
+      const reserve = (reply.footer ? 1 : 0) + 1;
       for (let i = 0; i < reply.sections.length; i++) {
         const room = budget - blocks.length - reserve;
         if (room < 2) {

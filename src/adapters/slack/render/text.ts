@@ -46,15 +46,16 @@ export function truncate(s: string, max: number): string {
 
 /** Escape user text and fit it in `max` characters after escaping (never splitting an entity). */
 export function safe(raw: string, max: number = LIMITS.sectionText): string {
-  let cut = raw;
-  let out = escapeMrkdwn(cut);
-  while (out.length > max) {
-    const over = out.length - max;
-    cut = truncate(cut, Math.max(1, [...cut].length - over));
-    out = escapeMrkdwn(cut);
-    if ([...cut].length <= 1) break;
+  let out = escapeMrkdwn(raw);
+  if (out.length <= max) return out;
+  const chars = [...raw];
+  let keep = chars.length;
+  while (keep > 0) {
+    keep = Math.min(keep - 1, Math.floor((keep * max) / out.length));
+    out = `${escapeMrkdwn(chars.slice(0, keep).join(''))}…`;
+    if (out.length <= max) return out;
   }
-  return out;
+  return '…';
 }
 
 /** Join already-escaped lines within `max` characters, ending with "…and N more" when some do not fit. */
