@@ -10,6 +10,7 @@ import {
   inbox,
   type Member,
   members,
+  outbound,
   type Platform,
   type Workspace,
   watchedChannels,
@@ -65,6 +66,16 @@ export interface Assistant {
     values: EditValues,
   ): ReturnType<typeof submitEdit>;
   isWatched(actor: Pick<Actor, 'platform' | 'workspace'>, channel: string): Promise<boolean>;
+  /**
+   * Whether a thread started at `messageId` is one the bot takes part in: its
+   * first message was stored (a mention, a DM) or is a post of the bot's.
+   * Replies there are read even where the channel is not watched.
+   */
+  followsThread(
+    actor: Pick<Actor, 'platform' | 'workspace'>,
+    channel: string,
+    messageId: string,
+  ): Promise<boolean>;
   /**
    * Record who someone is (name, timezone, guest or not) before their stored
    * message is processed; returns their workspace and member rows.
@@ -280,6 +291,45 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     return rows.length > 0;
   }
 
+  async function followsThread(
+    actor: Pick<Actor, 'platform' | 'workspace'>,
+    channel: string,
+    messageId: string,
+  ): Promise<boolean> {
+    const inWorkspace = and(
+      eq(workspaces.platform, actor.platform),
+      eq(workspaces.externalId, actor.workspace.externalId),
+    );
+    const stored = await deps.db
+      .select({ id: inbox.id })
+      .from(inbox)
+      .innerJoin(workspaces, eq(workspaces.id, inbox.workspaceId))
+      .where(
+        and(
+          inWorkspace,
+          eq(inbox.platform, actor.platform),
+          eq(inbox.channel, channel),
+          eq(inbox.messageId, messageId),
+        ),
+      )
+      .limit(1);
+    if (stored.length) return true;
+    const posted = await deps.db
+      .select({ id: outbound.id })
+      .from(outbound)
+      .innerJoin(workspaces, eq(workspaces.id, outbound.workspaceId))
+      .where(
+        and(
+          inWorkspace,
+          eq(outbound.platform, actor.platform),
+          eq(outbound.channel, channel),
+          eq(outbound.messageId, messageId),
+        ),
+      )
+      .limit(1);
+    return posted.length > 0;
+  }
+
   async function recover(limit = 100, platform?: Platform) {
     const rows = await unfinishedInbox(deps.db, now(), limit, platform);
     const out: { row: InboxRow; result: ProcessResult }[] = [];
@@ -312,6 +362,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     submitEdit: async (actor, dealId, version, values) =>
       submitEdit(deps, await resolveActor(deps, actor, null), dealId, version, values),
     isWatched,
+    followsThread,
     identify: async (actor) => {
       const session = await resolveActor(deps, actor, null);
       return { workspace: session.workspace, member: session.member };

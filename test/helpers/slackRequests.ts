@@ -168,6 +168,7 @@ export function blockAction(o: {
   value: string;
   label: string;
   responseUrl: string;
+  ephemeral?: boolean;
 }) {
   return {
     type: 'block_actions',
@@ -179,7 +180,7 @@ export function blockAction(o: {
       type: 'message',
       message_ts: o.message.ts,
       channel_id: o.channel,
-      is_ephemeral: false,
+      is_ephemeral: o.ephemeral ?? false,
       ...(o.message.thread_ts ? { thread_ts: o.message.thread_ts } : {}),
     },
     channel: { id: o.channel, name: 'x' },

@@ -183,12 +183,21 @@ export class SlackSender implements Outbound {
   /** Answer a slash command or a button through its response_url. */
   async respond(responseUrl: string, replies: Reply[], options: { inChannel?: boolean } = {}) {
     const msg = renderReplies(replies);
-    const body = JSON.stringify({
+    await this.postResponse(responseUrl, {
       response_type: options.inChannel ? 'in_channel' : 'ephemeral',
       replace_original: false,
       text: msg.text,
       blocks: msg.blocks,
     });
+  }
+
+  /** Replace the message a response_url belongs to (an ephemeral message cannot be chat.update'd). */
+  async replaceOriginal(responseUrl: string, message: { text: string; blocks: unknown[] }) {
+    await this.postResponse(responseUrl, { replace_original: true, ...message });
+  }
+
+  private async postResponse(responseUrl: string, payload: Record<string, unknown>) {
+    const body = JSON.stringify(payload);
     for (let attempt = 1; ; attempt++) {
       const res = await fetch(responseUrl, {
         method: 'POST',

@@ -1,7 +1,7 @@
 // Proves the Slack conversation through real Bolt and signed HTTP requests against a fake Web API: update → card → Undo, the Edit modal round trip, the account picker, thread follow-ups, edits, slash commands, App Home, tenants kept apart, and guests who may ask but not write.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accounts, deals, inbox, outbound, workspaces } from '../../../src/db/schema.ts';
+import { accounts, deals, followups, inbox, outbound, workspaces } from '../../../src/db/schema.ts';
 import { DRIVERS, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
 import type { FakeMessage } from '../../helpers/fakeSlack.ts';
 import { upd } from '../../helpers/fixtures.ts';
@@ -60,6 +60,18 @@ const SCRIPT: Script = {
     updates: [upd({ account: 'Umbrella', amount: 9000, currency: 'USD' })],
   },
   'hello there': { intent: 'other', updates: [] },
+  'Wonka 3k, call today': {
+    intent: 'update',
+    updates: [
+      upd({
+        account: 'Wonka',
+        amount: 3000,
+        currency: 'USD',
+        nextStep: 'call',
+        nextStepDue: new Date().toISOString().slice(0, 10),
+      }),
+    ],
+  },
 };
 
 describe.each(DRIVERS)('Slack conversation on %s', (driver) => {
@@ -271,6 +283,15 @@ describe.each(DRIVERS)('Slack conversation on %s', (driver) => {
       thread_ts: ev.ts,
       text: 'New deal: Hooli',
     });
+    // In that thread, no mention is needed: the bot follows threads it is part of, quietly.
+    await say('T4', 'UEVE', 'CRANDOM', 'hello there', { thread_ts: ev.ts });
+    await say('T4', 'UEVE', 'CRANDOM', 'Hooli 7k', { thread_ts: ev.ts });
+    expect(newPosts(before).map((p) => p.text)).toEqual(['New deal: Hooli', 'Updated Hooli']);
+    expect(newPosts(before)[1]?.thread_ts).toBe(ev.ts);
+    // A thread among people elsewhere in the channel stays unread.
+    const other = await say('T4', 'UEVE', 'CRANDOM', 'Hooli 5k');
+    await say('T4', 'UEVE', 'CRANDOM', 'Hooli 7k', { thread_ts: other.ts });
+    expect(newPosts(before)).toHaveLength(2);
   });
 
   it('re-reads an edited update within the edit window and posts the new diff', async () => {
@@ -369,6 +390,43 @@ describe.each(DRIVERS)('Slack conversation on %s', (driver) => {
     expect(await dealOf('T8', 'Hooli')).toEqual([]);
     const all = await db.db.select().from(inbox).where(eq(inbox.channel, 'CDEALS'));
     expect(all.map((r) => r.status)).toEqual(['processed']);
+  });
+
+  it('marks a follow-up done from the private /pipebot followups list, updating that list in place', async () => {
+    await say('T10', 'UJAY', 'DJAY', 'Wonka 3k, call today');
+    const list = await h.command('T10', 'UJAY', 'CSALES', 'followups');
+    await h.service.idle();
+    const response = h.fake.responses.find((r) => r.id === list.responseId)!;
+    expect(response.body).toMatchObject({ response_type: 'ephemeral' });
+    // Slack sends the ephemeral message's blocks back with ids it assigned.
+    const blocks = (response.body.blocks as Record<string, unknown>[]).map((b, i) => ({
+      ...b,
+      block_id: `b${i}`,
+    }));
+    const done = findButton(blocks, 'Done');
+    const replaceUrl = h.fake.responseUrl('replace');
+    await h.interact(
+      blockAction({
+        teamId: 'T10',
+        user: 'UJAY',
+        channel: 'CSALES',
+        message: { ts: '1700000000.000100', blocks },
+        blockId: done.blockId,
+        actionId: done.actionId,
+        value: done.value,
+        label: 'Done',
+        responseUrl: replaceUrl,
+        ephemeral: true,
+      }),
+    );
+    await h.service.idle();
+    const replaced = h.fake.responses.find((r) => r.id === 'replace')!;
+    expect(replaced.body).toMatchObject({ replace_original: true });
+    expect(JSON.stringify(replaced.body.blocks)).toContain('Done: call');
+    expect(JSON.stringify(replaced.body.blocks)).not.toContain('"accessory"');
+    const [wonka] = await dealOf('T10', 'Wonka');
+    const rows = await db.db.select().from(followups).where(eq(followups.dealId, wonka!.id));
+    expect(rows.map((f) => f.status)).toEqual(['done']);
   });
 
   it('publishes the App Home with open deals, follow-ups and team totals, and refreshes it after an update', async () => {

@@ -56,16 +56,24 @@ export async function runAction(deps: SlackDeps, action: ParsedAction): Promise<
   }
 
   const payload = parsePayload(action.payload);
-  if (result.changed && action.blockId && !surface.ephemeral) {
+  if (result.changed && action.blockId) {
     const locale = result.replies[0]?.locale ?? 'en';
     const line =
       payload?.type === 'pick'
         ? messages(locale).surface.chosen(action.label)
         : plainText(result.replies);
-    await deps.sender.update(surface.channel, surface.messageTs, {
+    const patched = {
       text: escapeMrkdwn(line),
       blocks: markActed(surface.blocks, action.blockId, line),
-    });
+    };
+    if (!surface.ephemeral) {
+      await deps.sender.update(surface.channel, surface.messageTs, patched);
+    } else if (action.responseUrl && surface.blocks.length) {
+      await deps.sender.replaceOriginal(action.responseUrl, patched);
+    } else if (action.responseUrl) {
+      // Slack did not send the ephemeral message back: say what happened beside it.
+      await deps.sender.respond(action.responseUrl, result.replies);
+    }
     // A choice continues the message: its cards follow. Undo and Done are said by the update.
     if (payload?.type !== 'pick') return;
   }

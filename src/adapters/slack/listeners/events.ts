@@ -43,11 +43,13 @@ export function createEventHandlers(deps: SlackDeps) {
     }
     const { target, incoming } = parsed;
     if (target.ambient) {
-      const watched = await deps.assistant.isWatched(
-        { platform: 'slack', workspace: incoming.workspace },
-        target.channel,
-      );
-      if (!watched) return;
+      const where = { platform: 'slack' as const, workspace: incoming.workspace };
+      // Unwatched channels: only replies in a thread the bot is part of (it still answers only when useful).
+      const read =
+        (await deps.assistant.isWatched(where, target.channel)) ||
+        (target.threadTs !== null &&
+          (await deps.assistant.followsThread(where, target.channel, target.threadTs)));
+      if (!read) return;
     }
     // Stored before the ack: from here on the message cannot be lost.
     const received = await deps.assistant.receive(incoming);
