@@ -1,4 +1,4 @@
-// Proves the core additions the chat surfaces use: the home overview (own deals by stage, follow-ups, team totals for managers only), identify (identity recorded before processing), recovery limited to one platform, and the app's change hook (listeners told, failures contained, unsubscribe).
+// Proves the core additions the chat surfaces use: the home overview (own deals by stage, follow-ups, team totals for managers only), identify (identity recorded before processing; guests never admin), followed threads, recovery limited to one platform, and the app's change hook (listeners told, failures contained, unsubscribe).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { type Assistant, createAssistant } from '../../src/assistant/assistant.ts';
@@ -119,6 +119,39 @@ describe.each(DRIVERS)('home, identify, recover and change hooks on %s', (driver
       kind: 'text',
       text: expect.stringContaining('can’t change deal data'),
     });
+  });
+
+  it('never makes a guest admin, even the first to arrive, and a member who may not write changes no settings', async () => {
+    const guest = {
+      ...actor('H5', 'guest'),
+      sender: { externalId: 'guest', canWrite: false, isAdmin: true },
+    };
+    const first = await bot.identify(guest);
+    expect(first.member.role).toBe('rep');
+    const owner = await bot.identify(actor('H5', 'owner'));
+    expect(owner.member.role).toBe('admin');
+    // An admin later seen as a guest (e.g. made a guest in Slack) keeps the role but loses the power.
+    await bot.identify({
+      ...actor('H5', 'owner'),
+      sender: { externalId: 'owner', canWrite: false },
+    });
+    const denied = await bot.runCommand(actor('H5', 'owner'), 'settings timezone Asia/Shanghai');
+    expect(denied[0]).toMatchObject({ text: 'Only managers and admins can change settings.' });
+  });
+
+  it('knows the threads it takes part in: a stored message or one of its own posts', async () => {
+    const m = msg('slack', 'H6', 'kim', 'initech 5k');
+    await bot.handleMessage(m);
+    const where = { platform: 'slack' as const, workspace: { externalId: 'H6' } };
+    expect(await bot.followsThread(where, m.channel, m.messageId)).toBe(true);
+    expect(await bot.followsThread(where, m.channel, 'elsewhere')).toBe(false);
+    expect(
+      await bot.followsThread(
+        { ...where, workspace: { externalId: 'H7' } },
+        m.channel,
+        m.messageId,
+      ),
+    ).toBe(false);
   });
 
   it('recovers only the platform asked for', async () => {

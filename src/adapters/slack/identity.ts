@@ -116,6 +116,23 @@ export class IdentityCache {
     }
   }
 
+  /**
+   * users.info within `ms` (the first message of someone new must still be
+   * acknowledged in time); past it, what the payload proves, and the full
+   * answer is recorded before the message is processed.
+   */
+  async memberWithin(actor: SlackActor, ms: number): Promise<MemberRef> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<MemberRef>((resolve) => {
+      timer = setTimeout(() => resolve(this.minimal(actor)), ms);
+    });
+    try {
+      return await Promise.race([this.member(actor), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** The neutral actor for the assistant. */
   async actor(actor: SlackActor): Promise<Actor> {
     return {

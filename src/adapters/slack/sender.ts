@@ -8,7 +8,6 @@
  * failure that may have posted anyway (a timeout), the channel is searched
  * for the post (its key rides along as message metadata) before trying again.
  */
-import { webApi } from '@slack/bolt';
 import type { Destination, Outbound, SendResult } from '../../assistant/outbound.ts';
 import type { Reply } from '../../assistant/types.ts';
 import type { Db } from '../../db/connect.ts';
@@ -21,51 +20,12 @@ import {
   markOutboundSent,
 } from '../../pipeline/outbound.ts';
 import type { SlackClients } from './client.ts';
+import { classifyFailure } from './failures.ts';
 import type { ChannelPacer } from './pacer.ts';
 import { type Block, type Rendered, renderReplies } from './render/blocks.ts';
 
 /** Message metadata event type carrying a post's key. */
 export const POST_EVENT_TYPE = 'pipebot_post';
-
-export type Failure =
-  | { kind: 'rate_limited'; retryAfterMs: number }
-  /** May be worth another try; `ambiguous`: the post may have gone through. */
-  | { kind: 'transient'; ambiguous: boolean }
-  | { kind: 'fatal'; error: string };
-
-const TRANSIENT_PLATFORM = new Set([
-  'internal_error',
-  'fatal_error',
-  'service_unavailable',
-  'request_timeout',
-]);
-
-export function classifyFailure(err: unknown): Failure {
-  const e = err as {
-    code?: string;
-    retryAfter?: number;
-    statusCode?: number;
-    data?: { error?: string };
-  };
-  switch (e?.code) {
-    case webApi.ErrorCode.RateLimitedError:
-      return { kind: 'rate_limited', retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000 };
-    case webApi.ErrorCode.RequestError:
-      return { kind: 'transient', ambiguous: true };
-    case webApi.ErrorCode.HTTPError:
-      return (e.statusCode ?? 0) >= 500
-        ? { kind: 'transient', ambiguous: true }
-        : { kind: 'fatal', error: `http ${e.statusCode}` };
-    case webApi.ErrorCode.PlatformError: {
-      const error = e.data?.error ?? 'unknown';
-      if (error === 'ratelimited') return { kind: 'rate_limited', retryAfterMs: 1000 };
-      if (TRANSIENT_PLATFORM.has(error)) return { kind: 'transient', ambiguous: true };
-      return { kind: 'fatal', error };
-    }
-    default:
-      return { kind: 'fatal', error: err instanceof Error ? err.message : String(err) };
-  }
-}
 
 export interface SenderOptions {
   db: Db;

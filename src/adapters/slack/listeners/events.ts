@@ -8,6 +8,9 @@ import { answerInbox, postReplies } from '../answer.ts';
 import type { SlackDeps } from '../context.ts';
 import { parseMessageEvent } from '../parse/events.ts';
 
+/** How long users.info may take before a message is stored and acknowledged anyway. */
+const IDENTITY_BEFORE_ACK_MS = 1_200;
+
 /** Messages recently seen as edits (per process): a retried delivery is not re-read. */
 const EDITS_SEEN_MAX = 2_000;
 
@@ -51,6 +54,16 @@ export function createEventHandlers(deps: SlackDeps) {
           (await deps.assistant.followsThread(where, target.channel, target.threadTs)));
       if (!read) return;
     }
+    // Who they are (cached, or quickly asked) decides from the first message whether they may write.
+    incoming.sender = await deps.identity.memberWithin(
+      {
+        teamId: target.teamId,
+        user: target.user,
+        channel: target.channel,
+        external: target.external,
+      },
+      IDENTITY_BEFORE_ACK_MS,
+    );
     // Stored before the ack: from here on the message cannot be lost.
     const received = await deps.assistant.receive(incoming);
     if (received.duplicate) {

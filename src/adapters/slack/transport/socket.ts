@@ -60,7 +60,11 @@ export class SocketTransport implements Receiver {
   async stop(): Promise<void> {
     this.stopping = true;
     await Promise.allSettled([...this.inflight]);
-    await this.client.disconnect();
+    try {
+      await this.client.disconnect();
+    } catch (err) {
+      this.o.logger.warn({ err }, 'Socket Mode disconnect failed');
+    }
   }
 
   private async handle(args: SlackEventArgs): Promise<void> {
