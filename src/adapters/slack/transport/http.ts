@@ -135,6 +135,8 @@ export class HttpTransport implements Receiver {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        // A keep-alive client that never lets go must not hold the shutdown.
+        setTimeout(() => server.closeAllConnections(), 5_000).unref();
       });
     }
     await Promise.allSettled([...this.inflight]);
@@ -144,6 +146,7 @@ export class HttpTransport implements Receiver {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (this.stopping) {
       // Slack retries elsewhere (another replica, or this one after restart).
+      res.setHeader('connection', 'close');
       send(res, 503);
       return;
     }
