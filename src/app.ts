@@ -5,14 +5,18 @@
 import { createQuestionAnswerer, type PipelineAnswerer } from './assistant/answers/answerer.ts';
 import { type ChartRenderer, DEFAULT_CHART_RENDERER } from './assistant/answers/charts.ts';
 import { type Assistant, createAssistant } from './assistant/assistant.ts';
-import type { QuestionAnswerer } from './assistant/context.ts';
+import type { QuestionAnswerer, Session } from './assistant/context.ts';
 import type { Outbound, OutboundRegistry } from './assistant/outbound.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/connect.ts';
 import type { Logger } from './log.ts';
+import type { Extractor } from './understand/extraction.ts';
 import { createExtractor } from './understand/index.ts';
 import { createLlmClient } from './understand/llm-client.ts';
 import { createLlmChooser } from './understand/questions/llm.ts';
+
+/** Told after a member's data changed (an update, an undo, an edit). */
+export type ChangeListener = (session: Session) => void;
 
 export interface App {
   config: Config;
@@ -31,6 +35,8 @@ export interface App {
   outbounds: OutboundRegistry;
   /** An adapter calls this from its `start()` once it can post. */
   registerOutbound(outbound: Outbound): void;
+  /** Subscribe to data changes (e.g. to refresh a Slack App Home); returns the unsubscribe. */
+  onChange(listener: ChangeListener): () => void;
 }
 
 export interface AppOptions {
@@ -39,6 +45,8 @@ export interface AppOptions {
   answerer?: QuestionAnswerer;
   /** Renders chart images for answers; defaults to the build's renderer (none yet). */
   chartRenderer?: ChartRenderer | null;
+  /** Replaces the configured extractor (tests, evaluations). */
+  extractor?: Extractor;
 }
 
 export function createApp(
@@ -47,7 +55,6 @@ export function createApp(
   logger: Logger,
   options: AppOptions = {},
 ): App {
-  const extractor = createExtractor(config, { db: database.db, logger });
   const questions = createQuestionAnswerer({
     db: database.db,
     logger,
@@ -57,12 +64,24 @@ export function createApp(
     chartRenderer:
       options.chartRenderer === undefined ? DEFAULT_CHART_RENDERER : options.chartRenderer,
   });
+  const extractor = options.extractor ?? createExtractor(config, { db: database.db, logger });
+  const listeners = new Set<ChangeListener>();
   const assistant = createAssistant({
     db: database.db,
     extractor,
     defaults: config.defaults,
     logger,
     answerer: options.answerer ?? questions,
+    onChange: (session) => {
+      // A listener's failure must never fail the change that was just saved.
+      for (const listener of listeners) {
+        try {
+          listener(session);
+        } catch (err) {
+          logger.error({ err }, 'a change listener failed');
+        }
+      }
+    },
     ...(options.now ? { now: options.now } : {}),
   });
   const llm = config.llm
@@ -79,6 +98,10 @@ export function createApp(
     outbounds,
     registerOutbound(outbound) {
       outbounds[outbound.platform] = outbound;
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }

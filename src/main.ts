@@ -2,6 +2,7 @@
  * Process entry for long-running mode: configuration → database → adapters
  * and scheduler, with a graceful shutdown on SIGTERM / SIGINT.
  */
+import { slackServiceFactory } from './adapters/slack/service.ts';
 import { type App, createApp } from './app.ts';
 import type { CliContext } from './cli/command.ts';
 import type { Config } from './config.ts';
@@ -24,7 +25,7 @@ export type ServiceFactory = (app: App, logger: Logger) => Service | null;
  * stays last, so it starts after the adapters registered their Outbounds and
  * stops (finishing its in-flight job) before they disconnect.
  */
-export const SERVICE_FACTORIES: ServiceFactory[] = [schedulerService];
+export const SERVICE_FACTORIES: ServiceFactory[] = [slackServiceFactory, schedulerService];
 
 const SHUTDOWN_TIMEOUT_MS = 9_000;
 

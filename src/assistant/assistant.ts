@@ -4,7 +4,18 @@
  * returns. Every message is stored in the inbox before anything else happens.
  */
 import { and, eq, ne } from 'drizzle-orm';
-import { dealEvents, type InboxRow, inbox, watchedChannels, workspaces } from '../db/schema.ts';
+import {
+  dealEvents,
+  type InboxRow,
+  inbox,
+  type Member,
+  members,
+  outbound,
+  type Platform,
+  type Workspace,
+  watchedChannels,
+  workspaces,
+} from '../db/schema.ts';
 import { errorMessage } from '../errors.ts';
 import { storableText } from '../lib/text.ts';
 import { metrics } from '../ops/metrics.ts';
@@ -29,6 +40,7 @@ import { type ActionResult, handleAction } from './actions.ts';
 import { parseCommand, runCommand } from './commands.ts';
 import { type AssistantDeps, resolveActor, type Session, sessionFor } from './context.ts';
 import { type EditForm, type EditValues, editForm, submitEdit } from './edit.ts';
+import { homeReplies } from './home.ts';
 import { degradedNote, messages } from './i18n/index.ts';
 import type { Actor, HandleResult, IncomingMessage, ReceiveResult, Reply } from './types.ts';
 import { type PendingState, runUpdates, storable } from './updates.ts';
@@ -58,8 +70,28 @@ export interface Assistant {
     values: EditValues,
   ): ReturnType<typeof submitEdit>;
   isWatched(actor: Pick<Actor, 'platform' | 'workspace'>, channel: string): Promise<boolean>;
-  /** Inbox rows stored but never processed (a crash): process them now, oldest first. */
-  recover(limit?: number): Promise<{ row: InboxRow; result: ProcessResult }[]>;
+  /**
+   * Whether a thread started at `messageId` is one the bot takes part in: its
+   * first message was stored (a mention, a DM) or is a post of the bot's.
+   * Replies there are read even where the channel is not watched.
+   */
+  followsThread(
+    actor: Pick<Actor, 'platform' | 'workspace'>,
+    channel: string,
+    messageId: string,
+  ): Promise<boolean>;
+  /**
+   * Record who someone is (name, timezone, guest or not) before their stored
+   * message is processed; returns their workspace and member rows.
+   */
+  identify(actor: Actor): Promise<{ workspace: Workspace; member: Member }>;
+  /** The member's overview for a home surface: open deals by stage, follow-ups, team totals. */
+  home(actor: Actor): Promise<Reply[]>;
+  /**
+   * Inbox rows stored but never processed (a crash): process them now, oldest
+   * first; `platform` limits it to the rows an adapter can answer.
+   */
+  recover(limit?: number, platform?: Platform): Promise<{ row: InboxRow; result: ProcessResult }[]>;
   retryFailed(workspaceId: string | null): Promise<{ row: InboxRow; result: ProcessResult }[]>;
   readonly deps: AssistantDeps;
 }
@@ -402,8 +434,47 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     return rows.length > 0;
   }
 
-  async function recover(limit = 100) {
-    const rows = await unfinishedInbox(deps.db, now(), limit);
+  async function followsThread(
+    actor: Pick<Actor, 'platform' | 'workspace'>,
+    channel: string,
+    messageId: string,
+  ): Promise<boolean> {
+    const inWorkspace = and(
+      eq(workspaces.platform, actor.platform),
+      eq(workspaces.externalId, actor.workspace.externalId),
+    );
+    const stored = await deps.db
+      .select({ id: inbox.id })
+      .from(inbox)
+      .innerJoin(workspaces, eq(workspaces.id, inbox.workspaceId))
+      .where(
+        and(
+          inWorkspace,
+          eq(inbox.platform, actor.platform),
+          eq(inbox.channel, channel),
+          eq(inbox.messageId, messageId),
+        ),
+      )
+      .limit(1);
+    if (stored.length) return true;
+    const posted = await deps.db
+      .select({ id: outbound.id })
+      .from(outbound)
+      .innerJoin(workspaces, eq(workspaces.id, outbound.workspaceId))
+      .where(
+        and(
+          inWorkspace,
+          eq(outbound.platform, actor.platform),
+          eq(outbound.channel, channel),
+          eq(outbound.messageId, messageId),
+        ),
+      )
+      .limit(1);
+    return posted.length > 0;
+  }
+
+  async function recover(limit = 100, platform?: Platform) {
+    const rows = await unfinishedInbox(deps.db, now(), limit, platform);
     const out: { row: InboxRow; result: ProcessResult }[] = [];
     for (const row of rows) out.push({ row, result: await process(row.id) });
     return out;
@@ -435,6 +506,12 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     submitEdit: async (actor, dealId, version, values) =>
       submitEdit(deps, await resolveActor(deps, actor, null), dealId, version, values),
     isWatched,
+    followsThread,
+    identify: async (actor) => {
+      const session = await resolveActor(deps, actor, null);
+      return { workspace: session.workspace, member: session.member };
+    },
+    home: async (actor) => homeReplies(deps, await resolveActor(deps, actor, null)),
     recover,
     retryFailed,
   };

@@ -133,14 +133,22 @@ export async function finishInbox(
 }
 
 /** Rows that were stored but never finished (a crash, a restart): oldest first. */
-export async function unfinishedInbox(db: Executor, now: Date, limit = 100): Promise<InboxRow[]> {
+export async function unfinishedInbox(
+  db: Executor,
+  now: Date,
+  limit = 100,
+  platform?: Platform,
+): Promise<InboxRow[]> {
   return db
     .select()
     .from(inbox)
     .where(
-      or(
-        eq(inbox.status, 'received'),
-        and(eq(inbox.status, 'processing'), lt(inbox.leaseUntil, now)),
+      and(
+        or(
+          eq(inbox.status, 'received'),
+          and(eq(inbox.status, 'processing'), lt(inbox.leaseUntil, now)),
+        ),
+        platform ? eq(inbox.platform, platform) : sql`true`,
       ),
     )
     .orderBy(inbox.receivedAt)
@@ -234,7 +242,8 @@ export async function ingestIncoming(
           insert into members (workspace_id, external_id, display_name, timezone, locale, can_write, role)
           select ws.id, ${s.externalId}, ${s.displayName ?? s.externalId}, ${s.timezone ?? null}, ${s.locale ?? null},
                  ${s.canWrite ?? true},
-                 case when ${Boolean(s.isAdmin)} or not exists (select 1 from members x where x.workspace_id = ws.id)
+                 case when ${s.canWrite !== false}
+                       and (${Boolean(s.isAdmin)} or not exists (select 1 from members x where x.workspace_id = ws.id))
                       then 'admin' else 'rep' end
           from ws
           on conflict (workspace_id, external_id) do nothing

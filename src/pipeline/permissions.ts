@@ -36,10 +36,11 @@ export function visibleOwnerFilter(
   return member.id;
 }
 
+/** Managers and admins — never a guest or someone from another organisation, whatever their role. */
 export function canChangeSettings(member: Member): boolean {
-  return isManager(member);
+  return member.canWrite && isManager(member);
 }
 
 export function canChangeRoles(member: Member): boolean {
-  return isAdmin(member);
+  return member.canWrite && isAdmin(member);
 }

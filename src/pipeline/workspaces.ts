@@ -65,8 +65,9 @@ export interface MemberRef {
 }
 
 /**
- * Find or create a member. The first member of a workspace becomes its admin,
- * so a fresh install always has someone who can change settings.
+ * Find or create a member. The first member who may write becomes the
+ * workspace's admin, so a fresh install always has someone who can change
+ * settings (and a guest who happens to arrive first never holds that power).
  */
 export async function ensureMember(
   db: Executor,
@@ -80,11 +81,18 @@ export async function ensureMember(
     .limit(1);
   const found = existing[0];
   if (found) return refreshMember(db, found, ref);
+  // The first to arrive becomes admin — the first who may write: a guest is never made admin.
   const [{ count } = { count: 0 }] = await db
     .select({ count: sql<number>`count(*)::int` })
     .from(members)
-    .where(eq(members.workspaceId, workspace.id));
-  const role: Role = ref.isAdmin || count === 0 ? 'admin' : 'rep';
+    .where(
+      and(
+        eq(members.workspaceId, workspace.id),
+        eq(members.role, 'admin'),
+        eq(members.canWrite, true),
+      ),
+    );
+  const role: Role = ref.canWrite !== false && (ref.isAdmin || count === 0) ? 'admin' : 'rep';
   const inserted = await db
     .insert(members)
     .values({
@@ -115,7 +123,7 @@ export async function refreshMember(db: Executor, found: Member, ref: MemberRef)
   if (ref.displayName && ref.displayName !== found.displayName) patch.displayName = ref.displayName;
   if (ref.timezone && ref.timezone !== found.timezone) patch.timezone = ref.timezone;
   if (ref.canWrite !== undefined && ref.canWrite !== found.canWrite) patch.canWrite = ref.canWrite;
-  if (ref.isAdmin && found.role !== 'admin') patch.role = 'admin';
+  if (ref.isAdmin && ref.canWrite !== false && found.role !== 'admin') patch.role = 'admin';
   if (Object.keys(patch).length === 0) return found;
   const [updated] = await db
     .update(members)

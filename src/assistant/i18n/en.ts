@@ -210,6 +210,21 @@ export const en = {
       `${n === 1 ? '1 deal' : `${n} deals`} won this week: ${totals}`,
     footer: 'Weighted figures use each stage’s win probability.',
   },
+
+  home: {
+    dealsTitle: 'Your open deals',
+    dealsEmpty: 'No open deals yet. Tell me about a customer conversation to start one.',
+    teamTitle: 'Team pipeline',
+  },
+  surface: {
+    chosen: (label: string) => `Chosen: ${label}`,
+    choose: 'Choose…',
+    close: 'Close',
+    done: 'Done',
+    chart: 'Chart',
+    total: 'Total',
+    weighted: 'weighted',
+  },
 };
 
 export type Messages = typeof en;

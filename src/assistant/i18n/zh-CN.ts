@@ -195,4 +195,19 @@ export const zhCN: Messages = {
     weekWinsTotal: (n, totals) => `本周共赢单 ${n} 个:${totals}`,
     footer: '加权金额按各阶段赢单概率计算。',
   },
+
+  home: {
+    dealsTitle: '你进行中的商机',
+    dealsEmpty: '还没有进行中的商机。告诉我一次客户沟通,我来创建。',
+    teamTitle: '团队管道',
+  },
+  surface: {
+    chosen: (label) => `已选择:${label}`,
+    choose: '请选择…',
+    close: '关闭',
+    done: '已完成',
+    chart: '图表',
+    total: '合计',
+    weighted: '加权',
+  },
 };
