@@ -2,6 +2,7 @@
  * Process entry for long-running mode: configuration → database → adapters
  * and scheduler, with a graceful shutdown on SIGTERM / SIGINT.
  */
+import { discordServiceFactory } from './adapters/discord/service.ts';
 import { type App, createApp } from './app.ts';
 import type { CliContext } from './cli/command.ts';
 import type { Config } from './config.ts';
@@ -18,19 +19,24 @@ export interface Service {
 export type ServiceFactory = (app: App, logger: Logger) => Service | null;
 
 /** Adapters and jobs register here; each returns null when its configuration is absent. */
-export const SERVICE_FACTORIES: ServiceFactory[] = [];
+export const SERVICE_FACTORIES: ServiceFactory[] = [discordServiceFactory];
 
 const SHUTDOWN_TIMEOUT_MS = 9_000;
 
-export async function startServices(ctx: CliContext, config: Config): Promise<number> {
+/** Run the configured services until SIGTERM / SIGINT; `only` keeps the one with that name. */
+export async function startServices(
+  ctx: CliContext,
+  config: Config,
+  only?: string,
+): Promise<number> {
   const logger = ctx.logger(config.logLevel ?? 'info');
   const database = await ctx.openDb();
   const app = createApp(config, database, logger);
   const services = SERVICE_FACTORIES.map((f) => f(app, logger)).filter(
-    (s): s is Service => s !== null,
+    (s): s is Service => s !== null && (only === undefined || s.name === only),
   );
   if (services.length === 0) {
-    logger.error('no service is configured to run');
+    logger.error(only ? `service "${only}" is not configured` : 'no service is configured to run');
     return 1;
   }
   for (const s of services) {

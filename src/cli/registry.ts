@@ -1,6 +1,8 @@
 /** Every `pipebot` subcommand. Add a command by writing src/cli/<name>.ts and listing it here. */
 import { chatCommand } from './chat.ts';
 import type { Command } from './command.ts';
+import { discordRegisterCommand } from './discord-register.ts';
+import { discordShardsCommand } from './discord-shards.ts';
 import { exportCommand } from './export.ts';
 import { importCommand } from './import.ts';
 import { migrateCommand } from './migrate.ts';
@@ -16,4 +18,6 @@ export const COMMANDS: Command[] = [
   migrateCommand,
   seedDemoCommand,
   retryFailedCommand,
+  discordRegisterCommand,
+  discordShardsCommand,
 ];
