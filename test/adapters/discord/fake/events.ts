@@ -19,7 +19,7 @@ export interface Where {
   channel?: string;
 }
 
-function memberJson(user: FakeUser): Json {
+function memberJson(): Json {
   return {
     roles: [],
     joined_at: new Date().toISOString(),
@@ -54,7 +54,7 @@ export function messagePayload(
     channel_id: channelId,
     // The gateway says which kind of channel, so a DM channel never seen before can be made.
     channel_type: where.guild ? 0 : 1,
-    ...(where.guild ? { guild_id: where.guild.id, member: memberJson(author) } : {}),
+    ...(where.guild ? { guild_id: where.guild.id, member: memberJson() } : {}),
     author: fake.userJson(author),
     content: extra.mentionBot ? `<@${fake.bot.id}> ${content}` : content,
     timestamp: new Date().toISOString(),
@@ -128,7 +128,7 @@ function interactionBase(
           guild_locale: 'en-US',
           channel: fake.channelJson(channelId, guild.id, 'general'),
           member: {
-            ...memberJson(user),
+            ...memberJson(),
             user: fake.userJson(user),
             permissions: '2248473465835073',
           },

@@ -285,8 +285,14 @@ export class FakeDiscord {
       this.closes.push(code);
       socket.ws.close(code, `fake: ${code}`);
     };
-    if (d.token !== this.token) return close(4004);
-    if (this.options.refuseMessageContent && d.intents & MESSAGE_CONTENT_INTENT) return close(4014);
+    if (d.token !== this.token) {
+      close(4004);
+      return;
+    }
+    if (this.options.refuseMessageContent && d.intents & MESSAGE_CONTENT_INTENT) {
+      close(4014);
+      return;
+    }
     const shard: [number, number] = d.shard ?? [0, 1];
     socket.shard = shard;
     this.identifies.push({ shard, intents: d.intents });
@@ -470,85 +476,127 @@ export class FakeDiscord {
     body: Json,
     files: RecordedRequest['files'],
   ): Promise<{ status: number; json: Json }> {
-    const ok = (json: Json, status = 200) => ({ status, json });
-    let m: RegExpExecArray | null;
-
-    if (method === 'GET' && path === '/gateway/bot')
-      return ok({
-        url: `ws://127.0.0.1:${this.port}/gateway`,
-        shards: this.shardCount,
-        session_start_limit: {
-          total: 1000,
-          remaining: 999,
-          reset_after: 60_000,
-          max_concurrency: 1,
+    type Result = { status: number; json: Json };
+    const ok = (json: Json, status = 200): Result => ({ status, json });
+    const routes: [string, RegExp, (m: RegExpExecArray) => Result][] = [
+      [
+        'GET',
+        /^\/gateway\/bot$/,
+        () =>
+          ok({
+            url: `ws://127.0.0.1:${this.port}/gateway`,
+            shards: this.shardCount,
+            session_start_limit: {
+              total: 1000,
+              remaining: 999,
+              reset_after: 60_000,
+              max_concurrency: 1,
+            },
+          }),
+      ],
+      ['GET', /^\/users\/@me$/, () => ok(this.userJson(this.bot))],
+      [
+        'GET',
+        /^\/applications\/@me$/,
+        () => ok({ id: this.appId, name: 'pipebot', flags: this.appFlags, bot_public: false }),
+      ],
+      [
+        'PUT',
+        /^\/applications\/(\d+)\/commands$/,
+        () => {
+          this.commands.global = body;
+          return ok(this.commandsJson(body));
         },
-      });
-    if (method === 'GET' && path === '/users/@me') return ok(this.userJson(this.bot));
-    if (method === 'GET' && path === '/applications/@me')
-      return ok({ id: this.appId, name: 'pipebot', flags: this.appFlags, bot_public: false });
-
-    if (method === 'PUT' && (m = /^\/applications\/(\d+)\/commands$/.exec(path))) {
-      this.commands.global = body;
-      return ok(this.commandsJson(body));
-    }
-    if (method === 'PUT' && (m = /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/.exec(path))) {
-      this.commands.guild.set(m[2]!, body);
-      return ok(this.commandsJson(body, m[2]));
-    }
-
-    if (method === 'POST' && path === '/users/@me/channels') {
-      const id = this.dmChannel(body.recipient_id);
-      return ok(this.dmJson(id, body.recipient_id));
-    }
-    if (method === 'GET' && (m = /^\/channels\/(\d+)$/.exec(path))) {
-      const id = m[1]!;
-      const guild = this.guildOfChannel(id);
-      if (guild) {
-        const c = guild.channels.find((x) => x.id === id)!;
-        return ok(this.channelJson(id, guild.id, c.name));
-      }
-      const user = [...this.dmChannels.entries()].find(([, c]) => c === id)?.[0];
-      if (user) return ok(this.dmJson(id, user));
-      return { status: 404, json: { message: 'Unknown Channel', code: 10003 } };
-    }
-    if (method === 'POST' && (m = /^\/channels\/(\d+)\/typing$/.exec(path))) return ok(null, 204);
-    if (method === 'POST' && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) {
-      const channelId = m[1]!;
-      if (body.enforce_nonce && body.nonce !== undefined) {
-        const twin = this.channelMessages(channelId).find(
-          (x) => x.nonce === body.nonce && x.author.id === this.bot.id,
-        );
-        if (twin) return ok(twin);
-      }
-      return ok(this.createMessage(channelId, body, files));
-    }
-    if (method === 'PATCH' && (m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path))) {
-      const msg = this.messages.get(m[2]!);
-      if (!msg) return { status: 404, json: { message: 'Unknown Message', code: 10008 } };
-      return ok(this.editMessage(msg, body, files));
-    }
-
-    if (method === 'POST' && (m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path))) {
-      return this.callback(m[1]!, m[2]!, query, body, files);
-    }
-    if ((m = /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/(@original|\d+))?$/.exec(path))) {
-      const token = m[2]!;
-      const interaction = [...this.interactions.values()].find((i) => i.token === token);
-      if (!interaction || this.expiredTokens.has(token))
-        return { status: 404, json: { message: 'Unknown Webhook', code: 10015 } };
-      if (method === 'POST' && !m[3]) {
-        const msg = this.createMessage(interaction.channelId, body, files, true);
-        interaction.followUps.push(msg.id);
-        return ok(msg);
-      }
-      const id = m[3] === '@original' ? interaction.originalMessageId : m[3];
-      const msg = id ? this.messages.get(id) : undefined;
-      if (!msg) return { status: 404, json: { message: 'Unknown Message', code: 10008 } };
-      if (method === 'PATCH') return ok(this.editMessage(msg, body, files));
-      if (method === 'GET') return ok(msg);
+      ],
+      [
+        'PUT',
+        /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/,
+        (m) => {
+          this.commands.guild.set(m[2]!, body);
+          return ok(this.commandsJson(body, m[2]));
+        },
+      ],
+      [
+        'POST',
+        /^\/users\/@me\/channels$/,
+        () => ok(this.dmJson(this.dmChannel(body.recipient_id), body.recipient_id)),
+      ],
+      ['GET', /^\/channels\/(\d+)$/, (m) => this.getChannel(m[1]!)],
+      ['POST', /^\/channels\/(\d+)\/typing$/, () => ok(null, 204)],
+      [
+        'POST',
+        /^\/channels\/(\d+)\/messages$/,
+        (m) => {
+          const channelId = m[1]!;
+          if (body.enforce_nonce && body.nonce !== undefined) {
+            const twin = this.channelMessages(channelId).find(
+              (x) => x.nonce === body.nonce && x.author.id === this.bot.id,
+            );
+            if (twin) return ok(twin);
+          }
+          return ok(this.createMessage(channelId, body, files));
+        },
+      ],
+      [
+        'PATCH',
+        /^\/channels\/(\d+)\/messages\/(\d+)$/,
+        (m) => {
+          const msg = this.messages.get(m[2]!);
+          if (!msg) return { status: 404, json: { message: 'Unknown Message', code: 10008 } };
+          return ok(this.editMessage(msg, body, files));
+        },
+      ],
+      [
+        'POST',
+        /^\/interactions\/(\d+)\/([^/]+)\/callback$/,
+        (m) => this.callback(m[1]!, m[2]!, query, body, files),
+      ],
+      [
+        '*',
+        /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/(@original|\d+))?$/,
+        (m) => this.webhook(method, m[2]!, m[3], body, files),
+      ],
+    ];
+    for (const [verb, re, handler] of routes) {
+      if (verb !== '*' && verb !== method) continue;
+      const m = re.exec(path);
+      if (m) return handler(m);
     }
     return { status: 404, json: { message: `fake: no route ${method} ${path}`, code: 0 } };
+  }
+
+  private getChannel(id: string): { status: number; json: Json } {
+    const guild = this.guildOfChannel(id);
+    if (guild) {
+      const c = guild.channels.find((x) => x.id === id)!;
+      return { status: 200, json: this.channelJson(id, guild.id, c.name) };
+    }
+    const user = [...this.dmChannels.entries()].find(([, c]) => c === id)?.[0];
+    if (user) return { status: 200, json: this.dmJson(id, user) };
+    return { status: 404, json: { message: 'Unknown Channel', code: 10003 } };
+  }
+
+  /** Interaction follow-ups and edits of the original response, by interaction token. */
+  private webhook(
+    method: string,
+    token: string,
+    messageRef: string | undefined,
+    body: Json,
+    files: RecordedRequest['files'],
+  ): { status: number; json: Json } {
+    const interaction = [...this.interactions.values()].find((i) => i.token === token);
+    if (!interaction || this.expiredTokens.has(token))
+      return { status: 404, json: { message: 'Unknown Webhook', code: 10015 } };
+    if (method === 'POST' && !messageRef) {
+      const msg = this.createMessage(interaction.channelId, body, files, true);
+      interaction.followUps.push(msg.id);
+      return { status: 200, json: msg };
+    }
+    const id = messageRef === '@original' ? interaction.originalMessageId : messageRef;
+    const msg = id ? this.messages.get(id) : undefined;
+    if (!msg) return { status: 404, json: { message: 'Unknown Message', code: 10008 } };
+    if (method === 'PATCH') return { status: 200, json: this.editMessage(msg, body, files) };
+    return { status: 200, json: msg };
   }
 
   private commandsJson(body: Json[], guildId?: string): Json[] {
