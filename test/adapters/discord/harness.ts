@@ -78,11 +78,11 @@ export function captureLogger(): { logger: Logger; lines: () => Record<string, u
 export async function startBot(
   fake: FakeDiscord,
   assistant: Assistant,
-  options: { logger?: Logger; deferAfterMs?: number } = {},
+  options: { logger?: Logger; deferAfterMs?: number; token?: string } = {},
 ): Promise<DiscordService> {
   const service = createDiscordService({
     assistant,
-    token: fake.token,
+    token: options.token ?? fake.token,
     apiUrl: fake.apiUrl,
     logger: options.logger ?? silentLogger,
     deferAfterMs: options.deferAfterMs ?? 2_500,

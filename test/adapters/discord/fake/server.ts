@@ -66,6 +66,7 @@ interface Injected {
 interface Socket {
   ws: WebSocket;
   shard: [number, number] | null;
+  intents: number;
   seq: number;
 }
 
@@ -248,8 +249,18 @@ export class FakeDiscord {
     for (const s of this.sockets) {
       if (!s.shard || s.shard[0] !== shard || s.ws.readyState !== WebSocket.OPEN) continue;
       s.seq++;
-      s.ws.send(JSON.stringify({ op: 0, t, s: s.seq, d }));
+      s.ws.send(JSON.stringify({ op: 0, t, s: s.seq, d: this.visibleTo(s, t, d) }));
     }
+  }
+
+  /** Without Message Content, Discord blanks guild messages that are not for the bot. */
+  private visibleTo(s: Socket, t: string, d: Json): Json {
+    if (t !== 'MESSAGE_CREATE' || s.intents & MESSAGE_CONTENT_INTENT || !d.guild_id) return d;
+    const forBot =
+      d.author?.id === this.bot.id ||
+      d.mentions?.some((u: Json) => u.id === this.bot.id) ||
+      d.referenced_message?.author?.id === this.bot.id;
+    return forBot ? d : { ...d, content: '', embeds: [], attachments: [], components: [] };
   }
 
   /** Close every gateway connection with `code` (e.g. 4014). */
@@ -260,7 +271,7 @@ export class FakeDiscord {
   // ── gateway ────────────────────────────────────────────────────────────
 
   private onSocket(ws: WebSocket): void {
-    const socket: Socket = { ws, shard: null, seq: 0 };
+    const socket: Socket = { ws, shard: null, intents: 0, seq: 0 };
     this.sockets.add(socket);
     ws.on('close', () => this.sockets.delete(socket));
     ws.send(
@@ -295,6 +306,7 @@ export class FakeDiscord {
     }
     const shard: [number, number] = d.shard ?? [0, 1];
     socket.shard = shard;
+    socket.intents = d.intents;
     this.identifies.push({ shard, intents: d.intents });
     const mine = this.guilds.filter((g) => this.shardOf(g.id) === shard[0]);
     socket.seq++;
@@ -432,7 +444,7 @@ export class FakeDiscord {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const method = req.method ?? 'GET';
-    const path = url.pathname.replace(/^\/api\/v\d+/, '');
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v\d+/, '');
     const { body, files } = await this.readBody(req);
     const record: RecordedRequest = {
       method,
@@ -445,7 +457,10 @@ export class FakeDiscord {
     this.requests.push(record);
     const send = (status: number, json: Json, headers: Record<string, string> = {}) => {
       record.status = status;
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.writeHead(
+        status,
+        status === 204 ? headers : { 'content-type': 'application/json', ...headers },
+      );
       res.end(status === 204 ? undefined : JSON.stringify(json));
       this.notify();
     };
