@@ -1,4 +1,4 @@
-// Proves `pipebot discord register` PUTs the /pipebot command JSON to Discord (globally, or in one guild with --guild), honouring DISCORD_API_URL, and names what is missing when Discord is not configured.
+// Proves `pipebot discord register` PUTs the /pipebot command JSON to Discord (globally, or in one guild with --guild), honouring DISCORD_API_URL, and that the discord commands name what is missing (token, a Postgres database for shards).
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PipebotCommand } from '../../src/adapters/discord/commands/definitions.ts';
@@ -72,5 +72,12 @@ describe('pipebot discord register', () => {
     const missing = await run(['discord', 'register'], { LOG_LEVEL: 'silent' });
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('DISCORD_TOKEN: is required to register commands');
+  });
+
+  it('refuses to shard on the embedded database, which one process at a time can open', async () => {
+    const r = await run(['discord', 'shards', '--count', '2'], env);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('DATABASE_URL: sharding needs Postgres');
+    expect(fake.requestsTo('GET', /^\/gateway\/bot$/)).toHaveLength(0);
   });
 });
