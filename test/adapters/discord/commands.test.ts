@@ -194,4 +194,22 @@ describe.each(DRIVERS)('/pipebot on %s', (driver) => {
       .where(eq(workspaces.externalId, `dm:${erin.id}`));
     expect(ws).toBeDefined();
   });
+
+  it('sends every message, response and edit with mention parsing turned off', () => {
+    const writes = fake.requests.filter(
+      (r) =>
+        (r.method === 'POST' && /\/channels\/\d+\/messages$/.test(r.path)) ||
+        (r.method === 'POST' && /^\/webhooks\//.test(r.path)) ||
+        r.method === 'PATCH' ||
+        (/\/callback$/.test(r.path) && [4, 7].includes(r.body?.type)),
+    );
+    expect(writes.length).toBeGreaterThan(10);
+    for (const w of writes) {
+      const body = /\/callback$/.test(w.path) ? w.body.data : w.body;
+      expect(body.allowed_mentions, `${w.method} ${w.path}`).toEqual({
+        parse: [],
+        replied_user: false,
+      });
+    }
+  });
 });

@@ -1,5 +1,5 @@
 // Proves the real discord.js client, against a fake Discord, turns DMs, mentions, card replies and watched-channel messages into deal changes with embeds, Undo, the Edit modal and the account picker; writes a message delivered twice (or to two replicas) once; never pings; survives 429s and lost answers without double posts.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscordService } from '../../../src/adapters/discord/service.ts';
 import { accounts, deals, inbox, outbound, workspaces } from '../../../src/db/schema.ts';
@@ -56,6 +56,14 @@ const SCRIPT = {
     intent: 'update' as const,
     updates: [upd({ account: 'Vandelay', amount: 7000, currency: 'USD' })],
   },
+  'Wonka 1k': {
+    intent: 'update' as const,
+    updates: [upd({ account: 'Wonka', amount: 1000, currency: 'USD' })],
+  },
+  'Wonka 2k': {
+    intent: 'update' as const,
+    updates: [upd({ account: 'Wonka', amount: 2000, currency: 'USD' })],
+  },
   'Soylent 9k': {
     intent: 'update' as const,
     updates: [upd({ account: 'Soylent', amount: 9000, currency: 'USD' })],
@@ -101,7 +109,9 @@ describe.each(DRIVERS)('Discord messages on %s', (driver) => {
       .from(deals)
       .innerJoin(accounts, eq(accounts.id, deals.accountId))
       .innerJoin(workspaces, eq(workspaces.id, deals.workspaceId))
-      .where(and(eq(accounts.name, name), eq(workspaces.externalId, guildId)));
+      .where(
+        and(eq(accounts.name, name), eq(workspaces.externalId, guildId), ne(deals.status, 'void')),
+      );
     return row?.deal;
   };
 
@@ -217,6 +227,13 @@ describe.each(DRIVERS)('Discord messages on %s', (driver) => {
     expect(pick.responses[0]?.type).toBe(7);
     expect(card.embeds[0].title).toContain('Globex Logistics');
     expect(card.content).toBe('');
+    // The picker message now shows the card: a reply to it applies to that deal.
+    const mapped = await eventually(async () =>
+      (await t.db.select().from(outbound).where(eq(outbound.messageId, picker.id))).find(
+        (o) => o.dealId,
+      ),
+    );
+    expect(mapped?.dealId).toBe((await dealOf('Globex Logistics', `dm:${carol.id}`))?.id);
     const [won] = await t.db
       .select({ stage: deals.stage })
       .from(deals)
@@ -306,5 +323,73 @@ describe.each(DRIVERS)('Discord messages on %s', (driver) => {
     expect(posts[0]?.body.nonce).toBe(posts[1]?.body.nonce);
     expect(posts[0]?.body.enforce_nonce).toBe(true);
     expect(fake.botMessages(dm)).toHaveLength(before + 1);
+  });
+
+  it('re-reads an edited update and answers with the new change', async () => {
+    const before = fake.botMessages(general.channel).length;
+    const sent = say(fake, general, alice, 'Wonka 1k', { mentionBot: true });
+    await lastBotMessage(general.channel, before);
+    fake.dispatch(
+      'MESSAGE_UPDATE',
+      {
+        ...sent,
+        content: `<@${fake.bot.id}> Wonka 2k`,
+        edited_timestamp: new Date().toISOString(),
+      },
+      a.id,
+    );
+    const again = await lastBotMessage(general.channel, before + 1);
+    expect(again.embeds[0].description).toContain('$2,000');
+    expect(Number((await dealOf('Wonka', a.id))?.amount)).toBe(2000);
+  });
+
+  it('posts images as attachments and reports as embeds through the outbound, once per key', async () => {
+    const [ws] = await t.db.select().from(workspaces).where(eq(workspaces.externalId, a.id));
+    const replies = [
+      {
+        kind: 'image' as const,
+        locale: 'en' as const,
+        title: 'Pipeline',
+        png: new Uint8Array([137, 80, 78, 71]),
+        alt: 'bars',
+      },
+      {
+        kind: 'report' as const,
+        locale: 'en' as const,
+        title: 'Daily digest',
+        sections: [{ heading: 'Due today', lines: ['Acme: call @everyone'] }],
+      },
+    ];
+    const first = await bot.outbound.send(
+      ws!,
+      { kind: 'dm', user: alice.id },
+      replies,
+      'digest:test:1',
+    );
+    expect(first.status).toBe('sent');
+    const dm = fake.dmChannel(alice.id);
+    const posts = fake.requestsTo('POST', new RegExp(`/channels/${dm}/messages$`)).slice(-2);
+    expect(posts[0]?.files).toEqual([{ name: 'chart.png', size: 4, type: expect.any(String) }]);
+    expect(posts[0]?.body.embeds[0].image.url).toBe('attachment://chart.png');
+    expect(posts[1]?.body.embeds[0].fields[0]).toEqual({
+      name: 'Due today',
+      value: 'Acme: call @\u200beveryone',
+    });
+    const count = fake.requests.length;
+    const again = await bot.outbound.send(
+      ws!,
+      { kind: 'dm', user: alice.id },
+      replies,
+      'digest:test:1',
+    );
+    expect(again).toMatchObject({
+      status: 'duplicate',
+      messageId: first.status === 'sent' ? first.messageId : null,
+    });
+    expect(fake.requests.slice(count).filter((r) => r.method === 'POST')).toEqual([]);
+  });
+
+  it('keeps the gateway connection alive with heartbeats', async () => {
+    await fake.until(() => fake.heartbeats > 0);
   });
 });
