@@ -3,10 +3,12 @@
  * per user, the guild owner as admin. A direct message belongs to the
  * workspace of a guild where the user already uses pipebot (the one they
  * were last active in); a user with none gets a workspace of their own,
- * `dm:<userId>`.
+ * `dm:<userId>`. A button pressed on a card in a DM belongs to the workspace
+ * that posted the card.
  */
 import type { Actor } from '../../assistant/types.ts';
 import type { Db } from '../../db/connect.ts';
+import { workspaceOfPost } from '../../pipeline/outbound.ts';
 import type { Locale } from '../../pipeline/stages.ts';
 import { homeWorkspaceOf, type MemberRef } from '../../pipeline/workspaces.ts';
 
@@ -23,6 +25,8 @@ export interface DiscordPerson {
 export interface DiscordPlace {
   guild: { id: string; name: string; ownerId: string | null } | null;
   channelId: string | null;
+  /** The bot's message a component sits on, when acting on one. */
+  messageId?: string | null;
 }
 
 /** Discord client locales the assistant speaks; others follow the workspace. */
@@ -55,6 +59,10 @@ export async function workspaceRef(
   place: DiscordPlace,
 ): Promise<Actor['workspace']> {
   if (place.guild) return { externalId: place.guild.id, name: place.guild.name };
+  if (place.channelId && place.messageId) {
+    const poster = await workspaceOfPost(db, 'discord', place.channelId, place.messageId);
+    if (poster) return { externalId: poster.externalId, name: poster.name };
+  }
   const home = await homeWorkspaceOf(db, 'discord', person.id, DM_WORKSPACE_PREFIX);
   if (home) return { externalId: home.externalId, name: home.name };
   return { externalId: `${DM_WORKSPACE_PREFIX}${person.id}`, name: displayNameOf(person) };

@@ -26,6 +26,7 @@ import { ensureMember, ensureWorkspace, findWorkspace } from '../../pipeline/wor
 import { accountChoices, commandText, isPublicSubcommand } from './commands/handlers.ts';
 import type { DiscordContext } from './context.ts';
 import { actorOf, localeOf, workspaceRef } from './identity.ts';
+import { safeError } from './logsafe.ts';
 import { editModal, editValuesFrom, parseEditModalId } from './modal.ts';
 import { personOfInteraction, placeOfInteraction } from './parse.ts';
 import { replyOptions } from './payload.ts';
@@ -294,7 +295,7 @@ export function createInteractionHandler(ctx: DiscordContext) {
       else if (interaction.isModalSubmit()) await onModal(ctx, interaction);
     } catch (err) {
       ctx.logger.error(
-        { err, interactionId: interaction.id, guildId: interaction.guildId },
+        { err: safeError(err), interactionId: interaction.id, guildId: interaction.guildId },
         'handling a Discord interaction failed',
       );
       const content = strings(locale).failed;

@@ -46,11 +46,14 @@ export function personOfInteraction(interaction: Interaction): DiscordPerson {
 
 export function placeOfInteraction(interaction: Interaction): DiscordPlace {
   const guild = interaction.guild;
+  const message =
+    interaction.isMessageComponent() || interaction.isModalSubmit() ? interaction.message : null;
   return {
     guild: interaction.guildId
       ? { id: interaction.guildId, name: guild?.name ?? '', ownerId: guild?.ownerId ?? null }
       : null,
     channelId: interaction.channelId,
+    messageId: message?.id ?? null,
   };
 }
 

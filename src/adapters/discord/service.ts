@@ -12,6 +12,7 @@ import type { Service, ServiceFactory } from '../../main.ts';
 import { connect, createClient, MESSAGE_CONTENT_HELP } from './client.ts';
 import { createWatchedChannels, type DiscordContext } from './context.ts';
 import { createInteractionHandler } from './interactions.ts';
+import { safeError } from './logsafe.ts';
 import { createMessageHandlers } from './messages.ts';
 import { createDiscordOutbound, type DiscordOutbound } from './sender.ts';
 
@@ -61,7 +62,9 @@ export function createDiscordService(options: DiscordServiceOptions): DiscordSer
   /** Run one event's work, tracked for shutdown; a failure is logged and goes no further. */
   function track(what: string, context: Record<string, unknown>, work: () => Promise<void>) {
     const p = work()
-      .catch((err) => log.error({ err, ...context }, `handling a Discord ${what} failed`))
+      .catch((err) =>
+        log.error({ err: safeError(err), ...context }, `handling a Discord ${what} failed`),
+      )
       .finally(() => inFlight.delete(p));
     inFlight.add(p);
   }
@@ -78,7 +81,9 @@ export function createDiscordService(options: DiscordServiceOptions): DiscordSer
     c.on(Events.InteractionCreate, (i) =>
       track('interaction', { interactionId: i.id, guildId: i.guildId }, () => onInteraction(i)),
     );
-    c.on(Events.ShardError, (err, shardId) => log.warn({ err, shardId }, 'Discord gateway error'));
+    c.on(Events.ShardError, (err, shardId) =>
+      log.warn({ err: safeError(err), shardId }, 'Discord gateway error'),
+    );
     c.on(Events.Warn, (message) => log.warn({ discord: message }, 'discord.js warning'));
     c.on(Events.ShardDisconnect, (event, shardId) => {
       if (stopping || c !== client) return;

@@ -392,4 +392,20 @@ describe.each(DRIVERS)('Discord messages on %s', (driver) => {
   it('keeps the gateway connection alive with heartbeats', async () => {
     await fake.until(() => fake.heartbeats > 0);
   });
+
+  it('acts on a DM card in the workspace that posted it, even after the user moved on to a guild', async () => {
+    const dave = person('Dave');
+    const dm = fake.dmChannel(dave.id);
+    say(fake, {}, dave, 'Soylent 9k');
+    const card = await lastBotMessage(dm);
+    await eventually(async () => {
+      const [o] = await t.db.select().from(outbound).where(eq(outbound.messageId, card.id));
+      return o?.messageId;
+    });
+    const before = fake.botMessages(general.channel).length;
+    say(fake, general, dave, 'Umbrella 5k', { mentionBot: true });
+    await lastBotMessage(general.channel, before);
+    const undo = click(fake, {}, dave, card, card.components[0].components[0].custom_id);
+    expect((await answerOf(fake, undo)).content).toBe('✅ Undone: Soylent is back to how it was.');
+  });
 });
