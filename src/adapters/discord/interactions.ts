@@ -35,12 +35,12 @@ import {
   buttonRows,
   CHOICE_CUSTOM_ID,
   disableButton,
+  renderReplies,
   renderReply,
 } from './render.ts';
 import {
   isGoneError,
   postInstead,
-  renderReplies,
   sendResponses,
   tokenExpired,
   updateMessage,
@@ -101,7 +101,7 @@ async function onCommand(ctx: DiscordContext, interaction: ChatInputCommandInter
   const work = (async () => {
     const actor = await actorFor(ctx, interaction);
     const target = sub === 'role' ? interaction.options.getUser('member') : null;
-    if (target && place.guild) {
+    if (target && !target.bot && place.guild) {
       // Someone who never wrote to pipebot can still be given a role: create them, after the asker
       // (a new workspace's first member becomes its admin).
       const ws = await ensureWorkspace(

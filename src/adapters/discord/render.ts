@@ -225,7 +225,7 @@ export function renderReply(reply: Reply): DiscordMessage[] {
         title: truncate(esc(c.account), LIMITS.embedTitle),
         color:
           c.status === 'won' ? COLOR.success : c.status === 'lost' ? COLOR.neutral : COLOR.info,
-        description: head,
+        ...(head ? { description: head } : {}),
         fields,
         footer: { text: plainText(c.owner) || '\u200b' },
       };
@@ -261,7 +261,8 @@ export function renderReply(reply: Reply): DiscordMessage[] {
       const embed: APIEmbed = {
         title: truncate(esc(reply.title), LIMITS.embedTitle),
         color: COLOR.info,
-        description: truncate(description, LIMITS.embedDescription),
+        // Discord rejects an empty description.
+        ...(description ? { description: truncate(description, LIMITS.embedDescription) } : {}),
       };
       return messagesOf([embed], buttonRows(buttons));
     }

@@ -18,7 +18,7 @@ import type { Reply } from '../../assistant/types.ts';
 import { findWorkspace } from '../../pipeline/workspaces.ts';
 import type { DiscordContext } from './context.ts';
 import { editOptions, replyOptions, updateOptions } from './payload.ts';
-import { type DiscordMessage, renderReplies } from './render.ts';
+import type { DiscordMessage } from './render.ts';
 
 /** Interaction tokens expire after 15 minutes; keep a margin. */
 const TOKEN_LIFETIME_MS = 14.5 * 60_000;
@@ -123,5 +123,3 @@ export async function updateMessage(
   for (const m of rest) posted.push(await interaction.followUp(replyOptions(m, m.ephemeral)));
   return posted;
 }
-
-export { renderReplies };
