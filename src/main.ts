@@ -2,6 +2,8 @@
  * Process entry for long-running mode: configuration → database → adapters
  * and scheduler, with a graceful shutdown on SIGTERM / SIGINT.
  */
+
+import { discordServiceFactory } from './adapters/discord/service.ts';
 import { slackServiceFactory } from './adapters/slack/service.ts';
 import { type App, createApp } from './app.ts';
 import type { CliContext } from './cli/command.ts';
@@ -25,19 +27,28 @@ export type ServiceFactory = (app: App, logger: Logger) => Service | null;
  * stays last, so it starts after the adapters registered their Outbounds and
  * stops (finishing its in-flight job) before they disconnect.
  */
-export const SERVICE_FACTORIES: ServiceFactory[] = [slackServiceFactory, schedulerService];
+export const SERVICE_FACTORIES: ServiceFactory[] = [
+  slackServiceFactory,
+  discordServiceFactory,
+  schedulerService,
+];
 
 const SHUTDOWN_TIMEOUT_MS = 9_000;
 
-export async function startServices(ctx: CliContext, config: Config): Promise<number> {
+/** Run the configured services until SIGTERM / SIGINT; `only` keeps the one with that name. */
+export async function startServices(
+  ctx: CliContext,
+  config: Config,
+  only?: string,
+): Promise<number> {
   const logger = ctx.logger(config.logLevel ?? 'info');
   const database = await ctx.openDb();
   const app = createApp(config, database, logger);
   const services = SERVICE_FACTORIES.map((f) => f(app, logger)).filter(
-    (s): s is Service => s !== null,
+    (s): s is Service => s !== null && (only === undefined || s.name === only),
   );
   if (services.length === 0) {
-    logger.error('no service is configured to run');
+    logger.error(only ? `service "${only}" is not configured` : 'no service is configured to run');
     return 1;
   }
   for (const s of services) {

@@ -3,6 +3,8 @@ import { askCommand } from './ask.ts';
 import { chatCommand } from './chat.ts';
 import type { Command } from './command.ts';
 import { digestCommand } from './digest.ts';
+import { discordRegisterCommand } from './discord-register.ts';
+import { discordShardsCommand } from './discord-shards.ts';
 import { exportCommand } from './export.ts';
 import { extractCommand } from './extract.ts';
 import { importCommand } from './import.ts';
@@ -24,4 +26,6 @@ export const COMMANDS: Command[] = [
   retryFailedCommand,
   digestCommand,
   nudgesCommand,
+  discordRegisterCommand,
+  discordShardsCommand,
 ];

@@ -163,3 +163,38 @@ export async function recentAccountNames(
   );
   return rows.map((r) => r.name);
 }
+
+/**
+ * Account names for type-ahead (Discord autocomplete): names that start with
+ * or contain `query`, most recently active first. With `ownerId`, only
+ * accounts where that member owns a deal (visibility `own`).
+ */
+export async function suggestAccountNames(
+  db: Executor,
+  workspaceId: string,
+  query: string,
+  options: { ownerId?: string | null; limit?: number } = {},
+): Promise<string[]> {
+  const q = query.trim().toLowerCase().slice(0, 100);
+  const normalized = normalizeAccountName(q);
+  const limit = Math.min(Math.max(options.limit ?? 25, 1), 100);
+  const match = q
+    ? sql`(a.normalized_name like ${`${escapeLike(normalized || q)}%`}
+           or lower(a.name) like ${`%${escapeLike(q)}%`})`
+    : sql`true`;
+  const owned = options.ownerId
+    ? sql`exists (select 1 from deals o where o.workspace_id = a.workspace_id
+                   and o.account_id = a.id and o.owner_id = ${options.ownerId}
+                   and o.status <> 'void')`
+    : sql`true`;
+  const rows = await queryRows<{ name: string }>(
+    db,
+    sql`select a.name from accounts a
+        left join lateral (select max(d.last_activity_at) as t from deals d
+                           where d.workspace_id = a.workspace_id and d.account_id = a.id) x on true
+        where a.workspace_id = ${workspaceId} and ${match} and ${owned}
+        order by x.t desc nulls last, a.name
+        limit ${limit}`,
+  );
+  return rows.map((r) => r.name);
+}

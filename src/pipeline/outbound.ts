@@ -5,7 +5,7 @@
  */
 import { and, eq, lt, or } from 'drizzle-orm';
 import type { Executor } from '../db/connect.ts';
-import { outbound, type Platform } from '../db/schema.ts';
+import { outbound, type Platform, type Workspace, workspaces } from '../db/schema.ts';
 
 export type OutboundRow = typeof outbound.$inferSelect;
 
@@ -89,4 +89,26 @@ export async function markOutboundFailed(db: Executor, id: string): Promise<void
 export async function findOutbound(db: Executor, key: string): Promise<OutboundRow | undefined> {
   const [row] = await db.select().from(outbound).where(eq(outbound.key, key)).limit(1);
   return row;
+}
+
+/** The workspace that posted a platform message, if the bot posted it. */
+export async function workspaceOfPost(
+  db: Executor,
+  platform: Platform,
+  channel: string,
+  messageId: string,
+): Promise<Workspace | undefined> {
+  const [row] = await db
+    .select({ workspace: workspaces })
+    .from(outbound)
+    .innerJoin(workspaces, eq(workspaces.id, outbound.workspaceId))
+    .where(
+      and(
+        eq(outbound.platform, platform),
+        eq(outbound.channel, channel),
+        eq(outbound.messageId, messageId),
+      ),
+    )
+    .limit(1);
+  return row?.workspace;
 }

@@ -176,3 +176,63 @@ export async function setMemberRole(
     .returning();
   return row;
 }
+
+/** Read a workspace without creating it. */
+export async function findWorkspace(
+  db: Executor,
+  platform: Platform,
+  externalId: string,
+): Promise<Workspace | undefined> {
+  const [row] = await db
+    .select()
+    .from(workspaces)
+    .where(and(eq(workspaces.platform, platform), eq(workspaces.externalId, externalId)))
+    .limit(1);
+  return row;
+}
+
+/** Read a member without creating them. */
+export async function findMember(
+  db: Executor,
+  workspaceId: string,
+  externalId: string,
+): Promise<Member | undefined> {
+  const [row] = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.workspaceId, workspaceId), eq(members.externalId, externalId)))
+    .limit(1);
+  return row;
+}
+
+/**
+ * The workspace a platform user's direct messages belong to: of the
+ * workspaces they are a member of (ignoring those whose external id starts
+ * with `excludePrefix`, e.g. per-user DM workspaces), the one where they last
+ * sent a message, else the one they joined last. Undefined when none.
+ */
+export async function homeWorkspaceOf(
+  db: Executor,
+  platform: Platform,
+  userExternalId: string,
+  excludePrefix: string,
+): Promise<Workspace | undefined> {
+  const [row] = await db
+    .select({ workspace: workspaces })
+    .from(members)
+    .innerJoin(workspaces, eq(workspaces.id, members.workspaceId))
+    .where(
+      and(
+        eq(workspaces.platform, platform),
+        eq(members.externalId, userExternalId),
+        sql`not starts_with(${workspaces.externalId}, ${excludePrefix})`,
+      ),
+    )
+    .orderBy(
+      sql`(select max(i.received_at) from inbox i
+           where i.workspace_id = ${members.workspaceId} and i.member_id = ${members.id}) desc nulls last`,
+      sql`${members.createdAt} desc`,
+    )
+    .limit(1);
+  return row?.workspace;
+}
