@@ -3,10 +3,11 @@
  * assistant. Shared by `pipebot start`, `pipebot chat` and the one-shot commands.
  */
 import { createQuestionAnswerer, type PipelineAnswerer } from './assistant/answers/answerer.ts';
-import { type ChartRenderer, DEFAULT_CHART_RENDERER } from './assistant/answers/charts.ts';
+import type { ChartRenderer } from './assistant/answers/charts.ts';
 import { type Assistant, createAssistant } from './assistant/assistant.ts';
 import type { QuestionAnswerer, Session } from './assistant/context.ts';
 import type { Outbound, OutboundRegistry } from './assistant/outbound.ts';
+import { renderChartSpec } from './charts/fromAnswer.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/connect.ts';
 import type { Logger } from './log.ts';
@@ -61,8 +62,7 @@ export function createApp(
     ...(config.llm
       ? { llm: createLlmChooser({ ...createLlmClient(config.llm), db: database.db, logger }) }
       : {}),
-    chartRenderer:
-      options.chartRenderer === undefined ? DEFAULT_CHART_RENDERER : options.chartRenderer,
+    chartRenderer: options.chartRenderer === undefined ? renderChartSpec : options.chartRenderer,
   });
   const extractor = options.extractor ?? createExtractor(config, { db: database.db, logger });
   const listeners = new Set<ChangeListener>();

@@ -45,7 +45,7 @@ const EnvSchema = z.object({
     { message: 'must be postgres://user@host:port/db or memory://' },
   ),
   PGLITE_DIR: optionalString,
-  PORT: intIn(1, 65535, 3000),
+  PORT: intIn(0, 65535, 3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 
   SLACK_BOT_TOKEN: optionalString.refine((s) => s === undefined || s.startsWith('xoxb-'), {

@@ -10,6 +10,7 @@ import type { CliContext } from './cli/command.ts';
 import type { Config } from './config.ts';
 import { schedulerService } from './jobs/service.ts';
 import type { Logger } from './log.ts';
+import { opsServiceFactory } from './ops/service.ts';
 
 /** Something that runs while the process lives: an adapter, the scheduler, the HTTP server. */
 export interface Service {
@@ -28,6 +29,7 @@ export type ServiceFactory = (app: App, logger: Logger) => Service | null;
  * stops (finishing its in-flight job) before they disconnect.
  */
 export const SERVICE_FACTORIES: ServiceFactory[] = [
+  opsServiceFactory,
   slackServiceFactory,
   discordServiceFactory,
   schedulerService,

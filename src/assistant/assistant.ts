@@ -9,7 +9,6 @@ import {
   type InboxRow,
   inbox,
   type Member,
-  members,
   outbound,
   type Platform,
   type Workspace,

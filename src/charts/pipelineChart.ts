@@ -29,7 +29,7 @@ const CHROME_HEIGHT = 120;
 const LABEL_HEADROOM = 1.3;
 
 const TEXT: Record<Locale, { total: string; weighted: string; deals: (n: string) => string }> = {
-  en: { total: 'Total', weighted: 'Weighted', deals: (n) => `${n} deals` },
+  en: { total: 'Total', weighted: 'Weighted', deals: (n) => (n === '1' ? '1 deal' : `${n} deals`) },
   'zh-CN': { total: '总金额', weighted: '加权金额', deals: (n) => `${n} 个商机` },
 };
 

@@ -3,8 +3,9 @@ import { writeFile } from 'node:fs/promises';
 import { and, asc, eq } from 'drizzle-orm';
 import { renderReply } from '../adapters/console/render.ts';
 import { createApp } from '../app.ts';
-import { type ChartRenderer, DEFAULT_CHART_RENDERER } from '../assistant/answers/charts.ts';
+import type { ChartRenderer } from '../assistant/answers/charts.ts';
 import { sessionFor } from '../assistant/context.ts';
+import { renderChartSpec } from '../charts/fromAnswer.ts';
 import type { Db } from '../db/connect.ts';
 import { type Member, members, type Workspace } from '../db/schema.ts';
 import { ensureMember, ensureWorkspace, findMemberByName } from '../pipeline/workspaces.ts';
@@ -100,4 +101,4 @@ export function createAskCommand(renderer: ChartRenderer | null): Command {
   };
 }
 
-export const askCommand: Command = createAskCommand(DEFAULT_CHART_RENDERER);
+export const askCommand: Command = createAskCommand(renderChartSpec);

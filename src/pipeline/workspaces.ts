@@ -236,3 +236,8 @@ export async function homeWorkspaceOf(
     .limit(1);
   return row?.workspace;
 }
+
+export async function workspaceById(db: Executor, id: string): Promise<Workspace | undefined> {
+  const [row] = await db.select().from(workspaces).where(eq(workspaces.id, id)).limit(1);
+  return row;
+}

@@ -302,24 +302,40 @@ describe('pipebot ask without a database round', () => {
     }
   });
 
-  it('--chart says charts are not available in this build, and writes nothing', async () => {
+  it('--chart writes a real PNG for the funnel, the pipeline and the trend, in both languages', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pipebot-chart-'));
     try {
       const base = ['--db', join(dir, 'db'), '--workspace', 'demo', '--now', NOW];
       await runCli([...base, 'seed-demo']);
-      const out = join(dir, 'funnel.png');
-      const r = await runCli([...base, 'ask', '--chart', out, 'show me the funnel']);
-      expect(r.code).toBe(1);
-      expect(r.stdout).toContain('Stage funnel');
-      expect(r.stderr).toContain('Charts are not available in this build.');
-      expect(existsSync(out)).toBe(false);
-      const noChart = await runCli([...base, 'ask', '--chart', out, 'which deals are stuck?']);
+      for (const [question, name] of [
+        ['show me the funnel', 'funnel'],
+        ['what is in the pipeline?', 'pipeline'],
+        ['weekly trend', 'trend'],
+        ['销售漏斗', 'funnel-zh'],
+      ] as const) {
+        const out = join(dir, `${name}.png`);
+        const r = await runCli([...base, 'ask', '--chart', out, question]);
+        expect(r.code, `${question}: ${r.stderr}`).toBe(0);
+        const png = readFileSync(out);
+        expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+        // IHDR width: the charts render at twice their CSS size.
+        expect(png.readUInt32BE(16)).toBeGreaterThanOrEqual(1200);
+        expect(png.length).toBeGreaterThan(10_000);
+      }
+      const noChart = await runCli([
+        ...base,
+        'ask',
+        '--chart',
+        join(dir, 'x.png'),
+        'which deals are stuck?',
+      ]);
       expect(noChart.code).toBe(1);
       expect(noChart.stderr).toContain('There is no chart for this kind of answer.');
+      expect(existsSync(join(dir, 'x.png'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 120_000);
 
   it('--chart hands the renderer the chart data and writes its PNG', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pipebot-chart-'));

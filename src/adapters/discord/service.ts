@@ -9,11 +9,12 @@ import { type Client, Events, GatewayCloseCodes } from 'discord.js';
 import type { Assistant } from '../../assistant/assistant.ts';
 import type { Logger } from '../../log.ts';
 import type { Service, ServiceFactory } from '../../main.ts';
+import { workspaceById } from '../../pipeline/workspaces.ts';
 import { connect, createClient, MESSAGE_CONTENT_HELP } from './client.ts';
 import { createWatchedChannels, type DiscordContext } from './context.ts';
 import { createInteractionHandler } from './interactions.ts';
 import { safeError } from './logsafe.ts';
-import { createMessageHandlers } from './messages.ts';
+import { answer, createMessageHandlers } from './messages.ts';
 import { createDiscordOutbound, type DiscordOutbound } from './sender.ts';
 
 export interface DiscordServiceOptions {
@@ -118,6 +119,36 @@ export function createDiscordService(options: DiscordServiceOptions): DiscordSer
       },
       'connected to Discord',
     );
+    track('recovery', {}, recover);
+  }
+
+  /** Messages a crash or restart left stored but unanswered: process and answer them now. */
+  async function recover(): Promise<void> {
+    {
+      const recovered = await assistant.recover(100, 'discord');
+      for (const { row, result } of recovered) {
+        if (!result.claimed) continue;
+        const workspace = await workspaceById(assistant.deps.db, row.workspaceId);
+        if (!workspace) continue;
+        await answer(
+          ctx,
+          {
+            platform: 'discord',
+            workspace: { externalId: workspace.externalId },
+            sender: { externalId: '' },
+            channel: row.channel,
+            messageId: row.messageId,
+            text: row.text,
+            sentAt: row.receivedAt,
+            meta: row.meta,
+          },
+          result.replies,
+          `inbox:${row.id}`,
+          row.id,
+        );
+      }
+      if (recovered.length) log.info({ count: recovered.length }, 'answered recovered messages');
+    }
   }
 
   /** Intents are fixed per connection: replace the client with one that does not ask for content. */
@@ -154,10 +185,18 @@ export function createDiscordService(options: DiscordServiceOptions): DiscordSer
 export const discordServiceFactory: ServiceFactory = (app, logger) => {
   const discord = app.config.discord;
   if (!discord) return null;
-  return createDiscordService({
+  const service = createDiscordService({
     assistant: app.assistant,
     token: discord.token,
     apiUrl: discord.apiUrl,
     logger,
   });
+  return {
+    ...service,
+    async start() {
+      await service.start();
+      // Digests and nudges for Discord workspaces go out through this sender.
+      app.registerOutbound(service.outbound);
+    },
+  };
 };

@@ -8,10 +8,12 @@
 import { App as BoltApp } from '@slack/bolt';
 import type { Assistant } from '../../assistant/assistant.ts';
 import type { Session } from '../../assistant/context.ts';
+import type { Outbound } from '../../assistant/outbound.ts';
 import type { Config } from '../../config.ts';
 import { PipebotError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { Service } from '../../main.ts';
+import { opsRoutes, send as sendAnswer } from '../../ops/server.ts';
 import { postReplies } from './answer.ts';
 import { boltLogger, createSlackClients, type SlackClients } from './client.ts';
 import type { SlackDeps } from './context.ts';
@@ -113,9 +115,18 @@ export function createSlackService(o: SlackServiceOptions): SlackService {
         now,
       });
   if (transport instanceof HttpTransport) {
-    transport.route('GET', '/healthz', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    });
+    // The operations endpoints share the Events API port: /healthz, /readyz, /metrics.
+    for (const [path, route] of Object.entries(opsRoutes(db))) {
+      transport.route('GET', path, (req, res) => {
+        Promise.resolve(route(req)).then(
+          (answer) => sendAnswer(res, answer),
+          (err) => {
+            logger.error({ err, path }, 'ops endpoint failed');
+            res.writeHead(500).end();
+          },
+        );
+      });
+    }
   }
 
   const bolt = new BoltApp({
@@ -213,15 +224,24 @@ export function slackServiceFactory(
     config: Config;
     assistant: Assistant;
     onChange(listener: (session: Session) => void): () => void;
+    registerOutbound(outbound: Outbound): void;
   },
   logger: Logger,
 ): Service | null {
   if (!app.config.slack) return null;
-  return createSlackService({
+  const service = createSlackService({
     assistant: app.assistant,
     slack: app.config.slack,
     port: app.config.port,
     logger,
     onChange: (l) => app.onChange(l),
   });
+  return {
+    ...service,
+    async start() {
+      await service.start();
+      // Digests and nudges for Slack workspaces go out through this sender.
+      app.registerOutbound(service.sender);
+    },
+  };
 }

@@ -1,8 +1,7 @@
 /**
  * The data a chart needs, built from query results, and the hook through
  * which a renderer turns it into a PNG. Rendering lives outside the assistant
- * (src/charts); until a build provides it the hook is null and answers carry
- * no image.
+ * (src/charts, wired in by src/app.ts); without a renderer answers carry no image.
  */
 import { type MoneyTotal, rateOf } from '../../pipeline/queries/money.ts';
 import { queryScope } from '../../pipeline/queries/scope.ts';
@@ -45,9 +44,6 @@ export type ChartSpec =
 
 /** Renders a chart to PNG bytes. */
 export type ChartRenderer = (spec: ChartSpec) => Promise<Uint8Array>;
-
-/** The renderer this build ships with: null until chart rendering is built in. */
-export const DEFAULT_CHART_RENDERER: ChartRenderer | null = null;
 
 /** The amounts of a total in one unit: converted when every currency has a rate, else per currency. */
 function unitAmounts(

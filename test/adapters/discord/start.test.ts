@@ -20,7 +20,7 @@ function run(
 ): { child: ChildProcess; err: () => string } {
   let err = '';
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   child.stderr?.on('data', (c) => {
@@ -66,7 +66,7 @@ describe.each(DRIVERS)('pipebot processes with Discord on %s', (driver) => {
     cleanups.push(() => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });
-    await fake.until(() => fake.identifies.length > 0 && err().includes('running discord'), 60_000);
+    await fake.until(() => fake.identifies.length > 0 && /running .*discord/.test(err()), 60_000);
     say(fake, {}, alice, 'help');
     const reply = await fake.until(() => fake.botMessages(fake.dmChannel(alice.id))[0], 30_000);
     expect(reply.embeds[0].title).toBeTruthy();
