@@ -259,6 +259,14 @@ export function createAssistant(deps: AssistantDeps): Assistant {
         hasDealContent(u) ||
         (u.account !== null && (contact || knownKeys.has(normalizeAccountName(u.account)))),
     );
+    // "销售漏斗", "pipeline by rep": questions without a question mark the extractor took for updates.
+    if (
+      meaningful.length === 0 &&
+      deps.answerer?.recognizes &&
+      (await deps.answerer.recognizes(row.text, session))
+    ) {
+      return finish(withNote(await deps.answerer.answer(row.text, session)));
+    }
     if (intent === 'other' || meaningful.length === 0) {
       return finish(
         withNote([{ kind: 'text', locale, text: intent === 'other' ? t.chitchat : t.noContent }]),

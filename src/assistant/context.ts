@@ -18,6 +18,8 @@ import type { Actor, Reply, Tone } from './types.ts';
 /** Answers pipeline questions; the questions issue plugs its router and LLM in here. */
 export interface QuestionAnswerer {
   answer(question: string, session: Session): Promise<Reply[]>;
+  /** Whether the text reads as a question it can answer, for messages without a question mark. */
+  recognizes?(text: string, session: Session): Promise<boolean>;
 }
 
 export interface AssistantDeps {

@@ -12,7 +12,7 @@ import { recentAccountNames } from '../../pipeline/accounts.ts';
 import { queryScope } from '../../pipeline/queries/scope.ts';
 import type { QueryCall } from '../../understand/questions/catalog.ts';
 import { type Execution, executeQuery } from '../../understand/questions/execute.ts';
-import { createOfflineChooser } from '../../understand/questions/router.ts';
+import { createOfflineChooser, routeQuestion } from '../../understand/questions/router.ts';
 import type { AskContext, Choice, QueryChooser } from '../../understand/questions/types.ts';
 import type { QuestionAnswerer, Session } from '../context.ts';
 import type { Reply } from '../types.ts';
@@ -165,6 +165,10 @@ export function createQuestionAnswerer(deps: AnswererDeps): PipelineAnswerer {
     ask,
     async answer(question, session) {
       return (await ask(question, session)).replies;
+    },
+    async recognizes(question, session) {
+      const ctx = await askContext(deps.db, session);
+      return routeQuestion(question.slice(0, MAX_QUESTION_CHARS), ctx) !== null;
     },
   };
 }
