@@ -26,6 +26,7 @@ import {
   getInbox,
   ingestIncoming,
   storeIncoming,
+  unansweredInbox,
   unfinishedInbox,
 } from '../pipeline/inbox.ts';
 import { normalizeAccountName } from '../pipeline/names.ts';
@@ -91,6 +92,11 @@ export interface Assistant {
    * first; `platform` limits it to the rows an adapter can answer.
    */
   recover(limit?: number, platform?: Platform): Promise<{ row: InboxRow; result: ProcessResult }[]>;
+  /**
+   * Messages processed in the last `withinMs` whose answer was never posted (a
+   * crash between processing and posting), with the replies to post.
+   */
+  unanswered(platform: Platform, withinMs?: number): Promise<{ row: InboxRow; replies: Reply[] }[]>;
   retryFailed(workspaceId: string | null): Promise<{ row: InboxRow; result: ProcessResult }[]>;
   readonly deps: AssistantDeps;
 }
@@ -118,7 +124,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   const now = () => deps.now?.() ?? new Date();
   const log = deps.logger;
 
-  const LEASE_MS = 120_000;
+  // Longer than the slowest processing (an LLM call is capped at PIPEBOT_LLM_TIMEOUT_MS, 20 s by default),
+  // so a live worker never loses its claim; a dead one's message is taken over after this.
+  const LEASE_MS = 60_000;
 
   /**
    * Store a message (and its workspace and member on first sight) in one
@@ -514,6 +522,17 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       submitEdit(deps, await resolveActor(deps, actor, null), dealId, version, values),
     isWatched,
     followsThread,
+    async unanswered(platform, withinMs = 3_600_000) {
+      const at = now();
+      const rows = await unansweredInbox(deps.db, platform, new Date(at.getTime() - withinMs), at);
+      return rows.map((row) => ({
+        row,
+        // Images are not stored with the row; private (ephemeral) answers are not worth repeating later.
+        replies: (Array.isArray(row.replies) ? (row.replies as Reply[]) : []).filter(
+          (r) => r.kind !== 'image' && !(r.kind === 'text' && r.ephemeral),
+        ),
+      }));
+    },
     identify: async (actor) => {
       const session = await resolveActor(deps, actor, null);
       return { workspace: session.workspace, member: session.member };

@@ -3,7 +3,7 @@
  * Exact and alias matches first, then trigram similarity; a close call is
  * returned as a choice for the user, never settled by creating a duplicate.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../db/connect.ts';
 import { type Account, accounts } from '../db/schema.ts';
 import { cleanDisplayName, normalizeAccountName } from './names.ts';
@@ -17,7 +17,7 @@ export type AccountResolution =
 /** Similarity at which a single candidate is taken as the same company. */
 const SAME_COMPANY = 0.72;
 /** Similarity below which a candidate is not worth asking about. */
-const WORTH_ASKING = 0.3;
+const WORTH_ASKING = 0.45;
 
 export async function resolveAccount(
   db: Executor,
@@ -43,28 +43,23 @@ export async function resolveAccount(
 
   // Trigram similarity, plus prefix containment which trigrams under-rate for
   // short names ("华为" vs "华为终端", "IBM" vs "IBM Consulting").
-  const rows = await queryRows<{ id: string; score: number }>(
+  const rows = await queryRows<{ id: string; score: number; prefix: boolean }>(
     db,
-    sql`select id, greatest(
-          similarity(normalized_name, ${normalizedName}),
-          case when normalized_name like ${`${escapeLike(normalizedName)}%`}
-                 or ${normalizedName} like normalized_name || '%'
-               then 0.5 else 0 end
-        ) as score
+    sql`select id, similarity(normalized_name, ${normalizedName}) as score,
+          (normalized_name like ${`${escapeLike(normalizedName)}%`}
+             or ${normalizedName} like normalized_name || '%') as prefix
         from accounts
         where workspace_id = ${workspaceId}
           and (normalized_name % ${normalizedName}
                or normalized_name like ${`${escapeLike(normalizedName)}%`}
                or ${normalizedName} like normalized_name || '%')
-        order by score desc, name
-        limit 5`,
+        order by greatest(similarity(normalized_name, ${normalizedName}),
+                          case when normalized_name like ${`${escapeLike(normalizedName)}%`} then 0.5 else 0 end) desc,
+                 name
+        limit 8`,
   );
-  const scored = rows
-    .map((r) => ({ id: r.id, score: Number(r.score) }))
-    .filter((r) => r.score >= WORTH_ASKING);
-  if (scored.length === 0) return { kind: 'new', name, normalizedName };
-
-  const byId = new Map(
+  if (rows.length === 0) return { kind: 'new', name, normalizedName };
+  const found = new Map(
     (
       await db
         .select()
@@ -72,18 +67,72 @@ export async function resolveAccount(
         .where(
           and(
             eq(accounts.workspaceId, workspaceId),
-            sql`${accounts.id} in ${scored.map((s) => s.id)}`,
+            inArray(
+              accounts.id,
+              rows.map((r) => r.id),
+            ),
           ),
         )
     ).map((a) => [a.id, a]),
   );
-  const candidates = scored.map((s) => byId.get(s.id)).filter((a): a is Account => Boolean(a));
+  const scored = rows
+    .map((r) => {
+      const account = found.get(r.id);
+      const trigram = Number(r.score);
+      // "Amber Media" is not "Amber Mining": a shared word says little when the rest differs.
+      const plausible = account
+        ? r.prefix ||
+          (trigram >= WORTH_ASKING &&
+            !differInTheirOwnWords(normalizedName, account.normalizedName))
+        : false;
+      return { account, score: r.prefix ? Math.max(trigram, 0.5) : trigram, plausible };
+    })
+    .filter(
+      (r): r is { account: Account; score: number; plausible: boolean } =>
+        Boolean(r.account) && r.plausible,
+    )
+    .sort((x, y) => y.score - x.score)
+    .slice(0, 5);
+  if (scored.length === 0) return { kind: 'new', name, normalizedName };
   const [top, second] = scored;
   if (top && top.score >= SAME_COMPANY && (!second || top.score - second.score >= 0.15)) {
-    const account = byId.get(top.id);
-    if (account) return { kind: 'match', account };
+    return { kind: 'match', account: top.account };
   }
-  return { kind: 'ambiguous', name, normalizedName, candidates };
+  return { kind: 'ambiguous', name, normalizedName, candidates: scored.map((s) => s.account) };
+}
+
+/** Character trigrams of a string, padded like pg_trgm pads words. */
+function trigrams(s: string): Set<string> {
+  const out = new Set<string>();
+  for (const word of s.split(/\s+/).filter(Boolean)) {
+    const w = `  ${word} `;
+    for (let i = 0; i + 3 <= w.length; i++) out.add(w.slice(i, i + 3));
+  }
+  return out;
+}
+
+function trigramSimilarity(a: string, b: string): number {
+  const ta = trigrams(a);
+  const tb = trigrams(b);
+  if (ta.size === 0 || tb.size === 0) return 0;
+  let shared = 0;
+  for (const t of ta) if (tb.has(t)) shared++;
+  return shared / (ta.size + tb.size - shared);
+}
+
+/**
+ * True when two names share whole words but the words that remain are not
+ * alike: "amber media" / "amber mining", "acme labs" / "beta labs".
+ */
+export function differInTheirOwnWords(a: string, b: string): boolean {
+  const wa = a.split(' ').filter(Boolean);
+  const wb = b.split(' ').filter(Boolean);
+  const common = wa.filter((w) => wb.includes(w));
+  if (common.length === 0) return false;
+  const restA = wa.filter((w) => !common.includes(w)).join(' ');
+  const restB = wb.filter((w) => !common.includes(w)).join(' ');
+  if (!restA || !restB) return false;
+  return trigramSimilarity(restA, restB) < 0.25;
 }
 
 function escapeLike(s: string): string {

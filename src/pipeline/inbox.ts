@@ -13,6 +13,7 @@ import {
   type Platform,
   type Workspace,
 } from '../db/schema.ts';
+import { STALE_CLAIM_MS } from './outbound.ts';
 import { inboxFromJson, memberFromJson, parseJson, workspaceFromJson } from './rows.ts';
 import { type ExtractionHints, extractionHintsSql, parseHints } from './views.ts';
 
@@ -317,4 +318,37 @@ export async function claimWithSession(
     workspace: workspaceFromJson(parseJson(r.ws)),
     member: memberFromJson(parseJson(r.m)),
   };
+}
+
+/**
+ * Messages processed recently whose answer was never posted (a crash between
+ * processing and posting): rows with stored replies and no `inbox:<id>:…`
+ * post recorded. Posting them again is safe: every post is claimed by key.
+ */
+export async function unansweredInbox(
+  db: Executor,
+  platform: Platform,
+  since: Date,
+  now: Date,
+  limit = 200,
+): Promise<InboxRow[]> {
+  return db
+    .select()
+    .from(inbox)
+    .where(
+      and(
+        eq(inbox.platform, platform),
+        inArray(inbox.status, ['processed', 'needs_input', 'failed']),
+        sql`${inbox.replies} is not null`,
+        sql`${inbox.processedAt} >= ${since.toISOString()}::timestamptz`,
+        // Nothing posted yet, or only a claim a dead sender left behind.
+        sql`not exists (select 1 from outbound o
+                        where o.key >= 'inbox:' || ${inbox.id}::text || ':'
+                          and o.key < 'inbox:' || ${inbox.id}::text || ';'
+                          and (o.status <> 'pending'
+                               or o.created_at > ${new Date(now.getTime() - STALE_CLAIM_MS).toISOString()}::timestamptz))`,
+      ),
+    )
+    .orderBy(inbox.receivedAt)
+    .limit(limit);
 }

@@ -24,12 +24,18 @@ export interface ClaimInput {
  * key was already sent, or is being sent by someone else whose claim is fresh
  * (younger than `staleMs`, after which a crashed sender's claim may be retaken).
  */
+/** A claim; `retaken` when it was a crashed sender's: the post may have gone out already, so check first. */
+export type OutboundClaim = OutboundRow & { retaken: boolean };
+
+/** After this long a pending claim is taken to belong to a sender that died. */
+export const STALE_CLAIM_MS = 2 * 60_000;
+
 export async function claimOutbound(
   db: Executor,
   input: ClaimInput,
   now: Date,
-  staleMs = 5 * 60_000,
-): Promise<OutboundRow | null> {
+  staleMs = STALE_CLAIM_MS,
+): Promise<OutboundClaim | null> {
   const inserted = await db
     .insert(outbound)
     .values({
@@ -44,7 +50,7 @@ export async function claimOutbound(
     })
     .onConflictDoNothing({ target: outbound.key })
     .returning();
-  if (inserted[0]) return inserted[0];
+  if (inserted[0]) return { ...inserted[0], retaken: false };
   // Retake a pending claim whose sender died (never a sent one).
   const [retaken] = await db
     .update(outbound)
@@ -63,7 +69,7 @@ export async function claimOutbound(
       ),
     )
     .returning();
-  return retaken ?? null;
+  return retaken ? { ...retaken, retaken: true } : null;
 }
 
 export async function markOutboundSent(

@@ -20,6 +20,7 @@ export interface SendOptions {
   noTimestamp?: boolean;
   headers?: Record<string, string>;
   secret?: string;
+  signal?: AbortSignal;
 }
 
 export async function postSigned(
@@ -33,7 +34,12 @@ export async function postSigned(
   if (!o.noTimestamp) headers['x-slack-request-timestamp'] = String(ts);
   const signature = o.signature === undefined ? sign(body, ts, o.secret) : o.signature;
   if (signature !== null) headers['x-slack-signature'] = signature;
-  const res = await fetch(url, { method: 'POST', headers, body });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers,
+    body,
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
   return { status: res.status, text: await res.text() };
 }
 

@@ -163,6 +163,25 @@ describe.each(DRIVERS)('deals on %s', (driver) => {
     expect(typo.kind).toBe('match');
     const other = await resolveAccount(t.db, ws.id, 'Initech');
     expect(other.kind).toBe('new');
+    // Sharing a word is not being the same company; a near-spelling is worth asking about.
+    applied(
+      await applyUpdate(
+        t.db,
+        { workspace: ws, member: li, now },
+        upd({ account: 'Amber Media', amount: 3 }),
+      ),
+    );
+    applied(
+      await applyUpdate(
+        t.db,
+        { workspace: ws, member: li, now },
+        upd({ account: 'Beta Labs', amount: 3 }),
+      ),
+    );
+    expect((await resolveAccount(t.db, ws.id, 'Amber Mining')).kind).toBe('new');
+    expect((await resolveAccount(t.db, ws.id, 'Acme Labs')).kind).toBe('new');
+    expect((await resolveAccount(t.db, ws.id, 'Amber Medai')).kind).not.toBe('new');
+    expect((await resolveAccount(t.db, ws.id, 'Amber')).kind).toBe('ambiguous');
   });
 
   it('closing won creates an after-sales check-in; closing lost asks for a reason and cancels follow-ups', async () => {

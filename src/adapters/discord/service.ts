@@ -7,6 +7,8 @@
  */
 import { type Client, Events, GatewayCloseCodes } from 'discord.js';
 import type { Assistant } from '../../assistant/assistant.ts';
+import type { IncomingMessage } from '../../assistant/types.ts';
+import type { InboxRow } from '../../db/schema.ts';
 import type { Logger } from '../../log.ts';
 import type { Service, ServiceFactory } from '../../main.ts';
 import { workspaceById } from '../../pipeline/workspaces.ts';
@@ -35,6 +37,20 @@ export interface DiscordService extends Service {
   messageContent(): boolean;
 }
 
+/** The parts of a stored message that answering it needs. */
+function incomingOf(row: InboxRow, workspaceExternalId: string): IncomingMessage {
+  return {
+    platform: 'discord',
+    workspace: { externalId: workspaceExternalId },
+    sender: { externalId: '' },
+    channel: row.channel,
+    messageId: row.messageId,
+    text: row.text,
+    sentAt: row.receivedAt,
+    meta: row.meta,
+  };
+}
+
 export function createDiscordService(options: DiscordServiceOptions): DiscordService {
   const { assistant, logger } = options;
   const log = logger.child({ service: 'discord' });
@@ -42,6 +58,8 @@ export function createDiscordService(options: DiscordServiceOptions): DiscordSer
   let client: Client | null = null;
   let messageContent = true;
   let stopping = false;
+  let sweep: NodeJS.Timeout | undefined;
+  let sweeping = false;
   const inFlight = new Set<Promise<unknown>>();
 
   const outbound = createDiscordOutbound({ client: () => client, db: assistant.deps.db, now });
@@ -120,6 +138,14 @@ export function createDiscordService(options: DiscordServiceOptions): DiscordSer
       'connected to Discord',
     );
     track('recovery', {}, recover);
+    // Keep sweeping: a message claimed by a replica that died is taken over once its lease lapses.
+    sweep = setInterval(() => {
+      if (!sweeping && !stopping) {
+        sweeping = true;
+        track('recovery', {}, () => recover().finally(() => (sweeping = false)));
+      }
+    }, 15_000);
+    sweep.unref();
   }
 
   /** Messages a crash or restart left stored but unanswered: process and answer them now. */
@@ -132,22 +158,25 @@ export function createDiscordService(options: DiscordServiceOptions): DiscordSer
         if (!workspace) continue;
         await answer(
           ctx,
-          {
-            platform: 'discord',
-            workspace: { externalId: workspace.externalId },
-            sender: { externalId: '' },
-            channel: row.channel,
-            messageId: row.messageId,
-            text: row.text,
-            sentAt: row.receivedAt,
-            meta: row.meta,
-          },
+          incomingOf(row, workspace.externalId),
           result.replies,
           `inbox:${row.id}`,
           row.id,
         );
       }
       if (recovered.length) log.info({ count: recovered.length }, 'answered recovered messages');
+      // Processed before a crash, but the answer never went out: post it now (posts are claimed by key).
+      for (const { row, replies } of await assistant.unanswered('discord')) {
+        const workspace = await workspaceById(assistant.deps.db, row.workspaceId);
+        if (!workspace || replies.length === 0) continue;
+        await answer(
+          ctx,
+          incomingOf(row, workspace.externalId),
+          replies,
+          `inbox:${row.id}`,
+          row.id,
+        );
+      }
     }
   }
 
@@ -165,6 +194,7 @@ export function createDiscordService(options: DiscordServiceOptions): DiscordSer
 
   async function stop() {
     stopping = true;
+    if (sweep) clearInterval(sweep);
     while (inFlight.size) await Promise.allSettled([...inFlight]);
     const c = client;
     client = null;

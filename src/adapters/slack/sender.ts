@@ -84,6 +84,19 @@ export class SlackSender implements Outbound {
       };
     }
     try {
+      // A claim left by a sender that died: it may have posted before dying.
+      if (claim.retaken) {
+        const posted = await this.findPosted(
+          channel,
+          threadTs,
+          key,
+          new Date(claim.createdAt.getTime() - 10 * 60_000),
+        );
+        if (posted) {
+          await markOutboundSent(this.o.db, claim.id, posted, channel, this.now());
+          return { status: 'sent', channel, messageId: posted };
+        }
+      }
       const messageId = await this.postAll(channel, threadTs, replies, key);
       await markOutboundSent(this.o.db, claim.id, messageId, channel, this.now());
       return { status: 'sent', channel, messageId };

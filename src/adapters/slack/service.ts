@@ -46,6 +46,8 @@ export interface SlackServiceOptions {
   homeDebounceMs?: number;
   /** How long stop() waits for background work (default 7 s, within the process's 9 s). */
   drainMs?: number;
+  /** How often to look for messages a crashed process left behind (default 15 s). */
+  recoverEveryMs?: number;
 }
 
 export interface SlackService extends Service {
@@ -147,6 +149,8 @@ export function createSlackService(o: SlackServiceOptions): SlackService {
   registerListeners(bolt, deps);
 
   let unsubscribe: (() => void) | undefined;
+  let sweep: NodeJS.Timeout | undefined;
+  let sweeping = false;
 
   /** Messages stored but never processed (a crash, a restart): process and answer them now. */
   async function recover(): Promise<void> {
@@ -164,6 +168,15 @@ export function createSlackService(o: SlackServiceOptions): SlackService {
       );
     }
     if (recovered.length) logger.info({ count: recovered.length }, 'answered recovered messages');
+    // Processed before a crash, but the answer never went out: post it now (posts are claimed by key).
+    const unanswered = await o.assistant.unanswered('slack');
+    for (const { row, replies } of unanswered) {
+      const target = targetFromMeta(row.meta);
+      if (!target || replies.length === 0) continue;
+      await postReplies(deps, { id: row.workspaceId }, target, replies, `inbox:${row.id}`, row.id);
+    }
+    if (unanswered.length)
+      logger.info({ count: unanswered.length }, 'posted answers a restart had held back');
   }
 
   return {
@@ -206,8 +219,17 @@ export function createSlackService(o: SlackServiceOptions): SlackService {
         'Slack adapter listening',
       );
       work.run('recover', recover);
+      // Keep sweeping: a message claimed by a replica that died is taken over once its lease lapses.
+      sweep = setInterval(() => {
+        if (!sweeping) {
+          sweeping = true;
+          work.run('recover', () => recover().finally(() => (sweeping = false)));
+        }
+      }, o.recoverEveryMs ?? 15_000);
+      sweep.unref();
     },
     async stop() {
+      if (sweep) clearInterval(sweep);
       unsubscribe?.();
       await bolt.stop();
       home.flush();
