@@ -15,7 +15,11 @@ import type { Driver } from '../src/db/connect.ts';
 import type { BenchOptions, Figure } from './lib/harness.ts';
 import { benchCsvImport } from './suites/csv.ts';
 import { benchExtractor } from './suites/extract.ts';
+import { benchDigest, benchSchedulerTick } from './suites/jobs.ts';
 import { benchMemory } from './suites/memory.ts';
+import { benchQueries } from './suites/queries.ts';
+import { benchSlackAcks } from './suites/slack.ts';
+import { benchTokens } from './suites/tokens.ts';
 import { benchUpdatePath } from './suites/update.ts';
 
 const { values } = parseArgs({
@@ -45,9 +49,16 @@ const options: BenchOptions = {
 };
 
 type Suite = { name: string; run: () => Promise<Figure[]> };
-const suites: Suite[] = [{ name: 'extract', run: () => benchExtractor(options) }];
+const suites: Suite[] = [
+  { name: 'extract', run: () => benchExtractor(options) },
+  { name: 'tokens', run: () => benchTokens(options) },
+];
 for (const driver of options.drivers as Driver[]) {
   suites.push({ name: 'update', run: () => benchUpdatePath(driver, options) });
+  suites.push({ name: 'queries', run: () => benchQueries(driver, options) });
+  suites.push({ name: 'digest', run: () => benchDigest(driver, options) });
+  suites.push({ name: 'tick', run: () => benchSchedulerTick(driver, options) });
+  suites.push({ name: 'slack', run: () => benchSlackAcks(driver, options) });
   suites.push({ name: 'csv', run: () => benchCsvImport(driver, options) });
   suites.push({ name: 'memory', run: () => benchMemory(driver, options) });
 }
@@ -104,6 +115,16 @@ if (!options.quick) {
       '',
       ...notes,
       '',
+      ...figures
+        .filter((f) => f.detail)
+        .flatMap((f) => [
+          `## Query plan: ${f.figure} (${f.driver}, ${f.size ?? ''})`,
+          '',
+          '```',
+          f.detail as string,
+          '```',
+          '',
+        ]),
     ].join('\n'),
   );
   options.log(`bench: wrote ${values.out}`);

@@ -7,6 +7,7 @@ import type { ChartRenderer } from './assistant/answers/charts.ts';
 import { type Assistant, createAssistant } from './assistant/assistant.ts';
 import type { QuestionAnswerer, Session } from './assistant/context.ts';
 import type { Outbound, OutboundRegistry } from './assistant/outbound.ts';
+import { createQuotaNotifier } from './assistant/quotaNotice.ts';
 import { renderChartSpec } from './charts/fromAnswer.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/connect.ts';
@@ -64,7 +65,14 @@ export function createApp(
       : {}),
     chartRenderer: options.chartRenderer === undefined ? renderChartSpec : options.chartRenderer,
   });
-  const extractor = options.extractor ?? createExtractor(config, { db: database.db, logger });
+  const outbounds: OutboundRegistry = {};
+  const extractor =
+    options.extractor ??
+    createExtractor(config, {
+      db: database.db,
+      logger,
+      onQuotaExhausted: createQuotaNotifier({ db: database.db, outbounds, logger }),
+    });
   const listeners = new Set<ChangeListener>();
   const assistant = createAssistant({
     db: database.db,
@@ -87,7 +95,6 @@ export function createApp(
   const llm = config.llm
     ? `LLM ${config.llm.model}${config.llm.baseUrl ? ` at ${new URL(config.llm.baseUrl).host}` : ''} with offline fallback`
     : 'offline extractor (no LLM configured)';
-  const outbounds: OutboundRegistry = {};
   return {
     config,
     database,

@@ -14,6 +14,7 @@ import {
 import { COMMANDS } from './cli/registry.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Database, openDatabase } from './db/connect.ts';
+import { guardPostgresCrash } from './db/crashGuard.ts';
 import { migrate } from './db/migrate.ts';
 import { PipebotError } from './errors.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -170,6 +171,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     async openDb() {
       const c = ctx.config();
       const database = await openDatabase({ url: c.database.url, pgliteDir: c.database.pgliteDir });
+      if (database.driver === 'postgres') guardPostgresCrash(ctx.logger());
       databases.push(database);
       await migrate(database.db);
       return database;

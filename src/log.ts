@@ -38,6 +38,7 @@ export function createLogger(
       level,
       base: { app: 'pipebot' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: { err: safeError },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     destination ?? pino.destination(2),
@@ -56,4 +57,37 @@ export function redactUrl(url: string): string {
   } catch {
     return url;
   }
+}
+
+interface LoggedError {
+  type: string;
+  message: string;
+  code?: string;
+  stack?: string;
+  cause?: LoggedError;
+}
+
+/**
+ * Errors as logged: type, code, message and stack, following causes. Query
+ * errors carry the SQL and its parameters — message text, names, amounts — so
+ * those are cut: "Failed query: … params: …" keeps only its first line.
+ */
+export function safeError(err: unknown, depth = 0): LoggedError | unknown {
+  if (!(err instanceof Error)) return err;
+  const firstLine = (s: string) => {
+    const cut = s.split(/\nparams:|\n/)[0] ?? '';
+    return cut.length > 300 ? `${cut.slice(0, 300)}…` : cut;
+  };
+  const out: LoggedError = { type: err.name, message: firstLine(err.message) };
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') out.code = code;
+  if (err.stack)
+    out.stack = err.stack
+      .split('\n')
+      .filter((l) => /^\s+at /.test(l))
+      .slice(0, 12)
+      .join('\n');
+  const cause = (err as { cause?: unknown }).cause;
+  if (cause instanceof Error && depth < 3) out.cause = safeError(cause, depth + 1) as LoggedError;
+  return out;
 }

@@ -15,6 +15,8 @@ export interface Figure {
   /** Ratio to the baseline measured in the same run, e.g. "1.4× hand-written SQL". */
   ratio?: string;
   note?: string;
+  /** Long evidence (query plans) for a section of its own in BENCHMARKS.md. */
+  detail?: string;
 }
 
 export interface BenchOptions {
@@ -31,6 +33,11 @@ export interface BenchOptions {
 export interface BenchDatabase extends Database {
   /** Statements sent since the last reset (Postgres only). */
   statements: string[];
+  /** Queries with their parameters as drizzle built them, when `capture` is on (for EXPLAIN). */
+  captured: { query: string; params: unknown[] }[];
+  capture: boolean;
+  /** The database's own URL (Postgres only). */
+  url?: string;
   drop(): Promise<void>;
 }
 
@@ -41,10 +48,30 @@ export async function freshDatabase(
   label: string,
 ): Promise<BenchDatabase> {
   const statements: string[] = [];
+  const captured: BenchDatabase['captured'] = [];
+  const box = { capture: false };
+  const queryLogger = {
+    logQuery(query: string, params: unknown[]) {
+      if (box.capture) captured.push({ query, params });
+    },
+  };
+  const withCapture = (d: Database, url?: string, drop?: () => Promise<void>): BenchDatabase => ({
+    ...d,
+    statements,
+    captured,
+    get capture() {
+      return box.capture;
+    },
+    set capture(on: boolean) {
+      box.capture = on;
+    },
+    ...(url ? { url } : {}),
+    drop: drop ?? (async () => d.close()),
+  });
   if (driver === 'pglite') {
-    const d = await openDatabase({ url: 'memory://' });
+    const d = await openDatabase({ url: 'memory://', queryLogger });
     await migrate(d.db);
-    return { ...d, statements, drop: async () => d.close() };
+    return withCapture(d);
   }
   if (!options.postgresUrl) throw new Error('no Postgres URL');
   const name = `pipebot_bench_${label}_${randomBytes(3).toString('hex')}`;
@@ -53,18 +80,19 @@ export async function freshDatabase(
   await admin.end();
   const u = new URL(options.postgresUrl);
   u.pathname = `/${name}`;
-  const d = await openDatabase({ url: u.toString(), max: 10, onQuery: (s) => statements.push(s) });
+  const d = await openDatabase({
+    url: u.toString(),
+    max: 10,
+    onQuery: (s) => statements.push(s),
+    queryLogger,
+  });
   await migrate(d.db);
-  return {
-    ...d,
-    statements,
-    drop: async () => {
-      await d.close();
-      const a = postgres(options.postgresUrl as string, { max: 1, onnotice: () => {} });
-      await a.unsafe(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
+  return withCapture(d, u.toString(), async () => {
+    await d.close();
+    const a = postgres(options.postgresUrl as string, { max: 1, onnotice: () => {} });
+    await a.unsafe(`drop database if exists ${name} with (force)`);
+    await a.end();
+  });
 }
 
 export function rss(): number {

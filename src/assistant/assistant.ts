@@ -4,6 +4,7 @@
  * returns. Every message is stored in the inbox before anything else happens.
  */
 import { and, eq, ne } from 'drizzle-orm';
+import { withReconnect } from '../db/connect.ts';
 import {
   dealEvents,
   type InboxRow,
@@ -149,7 +150,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       claimUntil: claim ? new Date(at.getTime() + LEASE_MS) : null,
       withHints: claim,
     };
-    const fast = await ingestIncoming(deps.db, input);
+    // Storing is idempotent (the inbox key), so a dead pooled connection is simply retried.
+    const fast = await withReconnect(() => ingestIncoming(deps.db, input));
     if (fast) {
       // Keep what the platform tells us about the person current (name, timezone, rights).
       const member = await refreshMember(deps.db, fast.member, incoming.sender);

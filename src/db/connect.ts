@@ -68,6 +68,10 @@ function openPostgres(
     onnotice: () => {},
     // Fail fast when the server is down instead of queueing forever.
     connect_timeout: 10,
+    // Reconnect within a second once the server is back. The driver's default
+    // backoff grows to 20 s per connection, so after a restart queries sat
+    // waiting for a slot long after Postgres had returned.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     idle_timeout: 60,
     connection: { application_name: 'pipebot' },
   });
@@ -200,4 +204,54 @@ export async function queryRows<T = Record<string, unknown>>(
 /** A cheap round trip that proves the database answers. */
 export async function ping(db: Executor): Promise<void> {
   await queryRows(db, sql`select 1`);
+}
+
+const CONNECTION_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+
+/** True when an error (or one of its causes) means the connection to the database failed, not the query. */
+export function isConnectionError(err: unknown): boolean {
+  for (
+    let e: unknown = err, depth = 0;
+    e && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+  }
+  return false;
+}
+
+/**
+ * Run a statement that is safe to repeat, retrying a couple of times when the
+ * connection (not the statement) failed — after a database restart the pool
+ * holds dead connections that each fail once before reconnecting.
+ */
+export async function withReconnect<T>(
+  run: () => Promise<T>,
+  attempts = 3,
+  delayMs = 150,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (attempt >= attempts || !isConnectionError(err)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delayMs * attempt));
+    }
+  }
 }

@@ -100,7 +100,13 @@ export function nudgeTimeOf(
   return q.end > minute ? formatClock(q.end) : null;
 }
 
-export function digestSlot(ws: ScheduleWorkspace, date: string): Slot | null {
+type ToInstant = (date: string, time: string, timeZone: string) => Date;
+
+export function digestSlot(
+  ws: ScheduleWorkspace,
+  date: string,
+  toInstant: ToInstant = zonedTimeToInstant,
+): Slot | null {
   if (!ws.digestChannel || !isWorkingDay(ws, date)) return null;
   const time = parseClock(ws.digestTime) !== null ? ws.digestTime : DEFAULT_DIGEST_TIME;
   return {
@@ -109,7 +115,7 @@ export function digestSlot(ws: ScheduleWorkspace, date: string): Slot | null {
     workspaceId: ws.id,
     memberId: null,
     date,
-    dueAt: zonedTimeToInstant(date, time, ws.timezone),
+    dueAt: toInstant(date, time, ws.timezone),
   };
 }
 
@@ -117,6 +123,7 @@ export function nudgeSlot(
   ws: ScheduleWorkspace,
   member: ScheduleMember,
   date: string,
+  toInstant: ToInstant = zonedTimeToInstant,
 ): Slot | null {
   if (!nudgesEnabled(ws) || !member.canWrite || !isWorkingDay(ws, date)) return null;
   const time = nudgeTimeOf(member, ws);
@@ -127,7 +134,7 @@ export function nudgeSlot(
     workspaceId: ws.id,
     memberId: member.id,
     date,
-    dueAt: zonedTimeToInstant(date, time, memberTimezone(member, ws)),
+    dueAt: toInstant(date, time, memberTimezone(member, ws)),
   };
 }
 
@@ -152,6 +159,26 @@ export function dueSlots(
     s !== null && s.dueAt.getTime() <= now.getTime() && s.dueAt.getTime() > from;
   const out: Slot[] = [];
   const byId = new Map(workspaces.map((w) => [w.id, w]));
+  // Thousands of members share a handful of zones and times: each conversion is done once per tick.
+  const datesByZone = new Map<string, string[]>();
+  const dates = (timeZone: string) => {
+    let d = datesByZone.get(timeZone);
+    if (!d) {
+      d = recentDates(now, timeZone);
+      datesByZone.set(timeZone, d);
+    }
+    return d;
+  };
+  const instants = new Map<string, Date>();
+  const toInstant: ToInstant = (date, time, timeZone) => {
+    const k = `${timeZone}|${date}|${time}`;
+    let at = instants.get(k);
+    if (!at) {
+      at = zonedTimeToInstant(date, time, timeZone);
+      instants.set(k, at);
+    }
+    return at;
+  };
   // A timezone the platform reported but Intl does not know yields no slots rather than no tick.
   const safely = (work: () => void) => {
     try {
@@ -160,8 +187,8 @@ export function dueSlots(
   };
   for (const ws of workspaces) {
     safely(() => {
-      for (const date of recentDates(now, ws.timezone)) {
-        const s = digestSlot(ws, date);
+      for (const date of dates(ws.timezone)) {
+        const s = digestSlot(ws, date, toInstant);
         if (inRange(s)) out.push(s);
       }
     });
@@ -170,8 +197,8 @@ export function dueSlots(
     const ws = byId.get(m.workspaceId);
     if (!ws) continue;
     safely(() => {
-      for (const date of recentDates(now, memberTimezone(m, ws))) {
-        const s = nudgeSlot(ws, m, date);
+      for (const date of dates(memberTimezone(m, ws))) {
+        const s = nudgeSlot(ws, m, date, toInstant);
         if (inRange(s)) out.push(s);
       }
     });

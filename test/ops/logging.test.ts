@@ -55,3 +55,26 @@ describe('logging', () => {
     expect(redactUrl('postgres://db.example/pipebot')).toBe('postgres://db.example/pipebot');
   });
 });
+
+describe('logged errors', () => {
+  it('keep the kind of failure but not the query parameters', () => {
+    const { lines, stream } = capture();
+    const log = createLogger('info', stream);
+    const cause = Object.assign(new Error('write CONNECTION_CLOSED 127.0.0.1:5432'), {
+      code: 'CONNECTION_CLOSED',
+    });
+    const err = Object.assign(
+      new Error(
+        'Failed query: insert into inbox (text) values ($1)\nparams: met Acme, secret price 77k',
+        { cause },
+      ),
+      { query: 'insert into inbox (text) values ($1)', params: ['met Acme, secret price 77k'] },
+    );
+    log.error({ err }, 'processing failed');
+    const out = lines.join('');
+    expect(out).not.toContain('secret price');
+    const entry = JSON.parse(out) as { err: { message: string; cause: { code: string } } };
+    expect(entry.err.message).toBe('Failed query: insert into inbox (text) values ($1)');
+    expect(entry.err.cause.code).toBe('CONNECTION_CLOSED');
+  });
+});

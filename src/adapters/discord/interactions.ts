@@ -33,8 +33,8 @@ import { replyOptions } from './payload.ts';
 import {
   type ActionRow,
   buttonRows,
-  CHOICE_CUSTOM_ID,
   disableButton,
+  isChoiceMenu,
   renderReplies,
   renderReply,
 } from './render.ts';
@@ -290,7 +290,7 @@ export function createInteractionHandler(ctx: DiscordContext) {
     try {
       if (interaction.isChatInputCommand()) await onCommand(ctx, interaction);
       else if (interaction.isButton()) await onComponent(ctx, interaction, interaction.customId);
-      else if (interaction.isStringSelectMenu() && interaction.customId === CHOICE_CUSTOM_ID)
+      else if (interaction.isStringSelectMenu() && isChoiceMenu(interaction.customId))
         await onComponent(ctx, interaction, interaction.values[0] ?? '');
       else if (interaction.isModalSubmit()) await onModal(ctx, interaction);
     } catch (err) {

@@ -75,6 +75,15 @@ export function buttonRows(buttons: { label: string; action: ActionButton }[]): 
     .slice(0, LIMITS.actionRows * LIMITS.buttonsPerRow);
   const seen = new Set<string>();
   const rows: ActionRow[] = [];
+  const distinct = buttons.filter(
+    (b, i, all) =>
+      b.action.payload.length > 0 &&
+      b.action.payload.length <= LIMITS.customId &&
+      all.findIndex((o) => o.action.payload === b.action.payload) === i,
+  );
+  // More than 25 buttons (a nudge of ten items with five actions each) do not fit: one
+  // select menu per kind of action instead, each listing the items ("3 · Done").
+  if (distinct.length > LIMITS.actionRows * LIMITS.buttonsPerRow) return actionMenus(distinct);
   for (const b of usable) {
     // Custom ids must be unique within a message.
     if (seen.has(b.action.payload)) continue;
@@ -90,6 +99,37 @@ export function buttonRows(buttons: { label: string; action: ActionButton }[]): 
     else rows.push({ type: ComponentType.ActionRow, components: [button] });
   }
   return rows;
+}
+
+/** Buttons grouped by their action ("Done", "Snooze 1d" …) into at most five select menus. */
+function actionMenus(buttons: { label: string; action: ActionButton }[]): ActionRow[] {
+  const groups = new Map<string, { label: string; action: ActionButton }[]>();
+  for (const b of buttons) {
+    const group = groups.get(b.action.label) ?? [];
+    group.push(b);
+    groups.set(b.action.label, group);
+  }
+  return [...groups.entries()].slice(0, LIMITS.actionRows).map(([label, group], i) => ({
+    type: ComponentType.ActionRow,
+    components: [
+      {
+        type: ComponentType.StringSelect,
+        custom_id: `${CHOICE_CUSTOM_ID}:${i}`,
+        placeholder: truncate(`${plainText(label)}…`, LIMITS.selectPlaceholder),
+        min_values: 1,
+        max_values: 1,
+        options: group.slice(0, LIMITS.selectOptions).map((b) => ({
+          label: truncate(plainText(b.label), LIMITS.selectOptionText) || '—',
+          value: b.action.payload,
+        })),
+      },
+    ],
+  }));
+}
+
+/** Whether a select menu's custom id is one whose chosen value is an action payload. */
+export function isChoiceMenu(customId: string): boolean {
+  return customId === CHOICE_CUSTOM_ID || customId.startsWith(`${CHOICE_CUSTOM_ID}:`);
 }
 
 type Item = { text: string; detail?: string; actions?: ActionButton[] };

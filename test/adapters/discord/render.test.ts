@@ -1,4 +1,5 @@
 // Proves every neutral reply kind renders as Discord embeds and components within Discord's limits: long text splits, big reports spread over messages, user text is escaped and cannot ping, custom ids fit, and the Edit form fits a five-component modal whose submission maps back to form values.
+import { ComponentType } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { commandText } from '../../../src/adapters/discord/commands/handlers.ts';
 import { escapeText } from '../../../src/adapters/discord/escape.ts';
@@ -18,6 +19,7 @@ import {
 import {
   type DiscordMessage,
   disableButton,
+  isChoiceMenu,
   renderReply,
 } from '../../../src/adapters/discord/render.ts';
 import { nonceFor } from '../../../src/adapters/discord/sender.ts';
@@ -204,6 +206,44 @@ describe('Discord rendering', () => {
     expect(m?.embeds[0]?.description).toMatch(/…and \d+ more$/);
     // All 40 items share one payload here; custom ids must be unique, so one button remains.
     expect(m?.components.flatMap((r) => r.components)).toHaveLength(1);
+  });
+
+  it('turns more than 25 buttons (a ten-item nudge) into one select menu per action, every item reachable', () => {
+    const labels = ['Done', 'Snooze 1d', 'Snooze 3d', 'Snooze 1w', 'Log update'];
+    const reply: Reply = {
+      kind: 'report',
+      locale: 'en',
+      title: 'Your follow-ups',
+      sections: [
+        {
+          heading: 'Due today',
+          items: Array.from({ length: 10 }, (_, i) => ({
+            text: `Account ${i}`,
+            actions: labels.map((label, k) => ({ label, payload: `nudge:${k}:${i}` })),
+          })),
+        },
+      ],
+    };
+    const [m] = renderReply(reply);
+    const rows = m?.components ?? [];
+    expect(rows).toHaveLength(5);
+    const menus = rows.map((r) => r.components[0] as unknown as Record<string, unknown>);
+    expect(menus.map((c) => c.type)).toEqual(Array(5).fill(ComponentType.StringSelect));
+    expect(new Set(menus.map((c) => c.custom_id)).size).toBe(5);
+    expect(menus.map((c) => c.placeholder)).toEqual(labels.map((l) => `${l}…`));
+    const options = menus.flatMap((c) => c.options as { label: string; value: string }[]);
+    expect(options).toHaveLength(50);
+    expect(new Set(options.map((o) => o.value)).size).toBe(50);
+    expect(options[0]).toEqual({ label: '1 · Done', value: 'nudge:0:0' });
+    for (const c of menus) expect(isChoiceMenu(String(c.custom_id))).toBe(true);
+    // Five items or fewer keep plain buttons.
+    const small = renderReply({
+      ...reply,
+      sections: [{ heading: 'Due today', items: reply.sections[0]!.items!.slice(0, 5) }],
+    });
+    expect(small[0]?.components.flatMap((r) => r.components).map((c) => c.type)).toEqual(
+      Array(25).fill(ComponentType.Button),
+    );
   });
 
   it('attaches an image as a file shown in its embed', () => {

@@ -73,8 +73,10 @@ describe.each(DRIVERS)('Slack Socket Mode on %s', (driver) => {
       retry_reason: '',
       accepts_response_payload: false,
     });
-    await vi.waitFor(() => expect(ack).toHaveBeenCalledTimes(1), { timeout: 15_000 });
+    // The ack's own look at the inbox is asynchronous: wait for it, not just for the call.
+    await vi.waitFor(() => expect(storedAtAck).toHaveLength(1), { timeout: 15_000 });
     expect(storedAtAck).toEqual([1]);
+    expect(ack).toHaveBeenCalledTimes(1);
     await service.idle();
     expect(fake.messages.map((m) => [m.channel, m.text])).toEqual([['D1', 'New deal: Acme']]);
   });
