@@ -6,7 +6,7 @@
  * recovered. Every write after the claim is conditional on still holding it.
  */
 import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import type { Executor } from '../db/connect.ts';
+import { type Executor, queryRows } from '../db/connect.ts';
 import { type JobRun, jobRuns } from '../db/schema.ts';
 import type { JobName, Slot } from './slots.ts';
 
@@ -15,21 +15,61 @@ export const MAX_ATTEMPTS = 3;
 
 const jobsOf = (slots: readonly Slot[]): JobName[] => [...new Set(slots.map((s) => s.job))];
 
+/** Slots per insert: 1,000 rows of about ten columns each. */
+const BATCH = 1_000;
+
+/**
+ * `slot in (…)` as one text parameter rather than one per slot: a tick over
+ * 1,000 workspaces asks for over 10,000 slots, and binding that many
+ * parameters costs more than the lookup (slot keys never contain commas).
+ */
+const slotIn = (slots: readonly Slot[]) =>
+  sql`${jobRuns.slot} = any(string_to_array(${slots.map((s) => s.key).join(',')}, ','))`;
+
 /** The job_runs rows that exist for these slots, by slot key. */
 export async function loadRuns(db: Executor, slots: readonly Slot[]): Promise<Map<string, JobRun>> {
   if (slots.length === 0) return new Map();
   const rows = await db
     .select()
     .from(jobRuns)
-    .where(
-      and(
-        inArray(jobRuns.job, jobsOf(slots)),
-        // One text parameter rather than one per slot: a tick over 1,000 workspaces asks for
-        // over 10,000 slots, and binding that many parameters costs more than the lookup.
-        sql`${jobRuns.slot} = any(string_to_array(${slots.map((s) => s.key).join(',')}, ','))`,
-      ),
-    );
+    .where(and(inArray(jobRuns.job, jobsOf(slots)), slotIn(slots)));
   return new Map(rows.map((r) => [r.slot, r]));
+}
+
+/**
+ * The slots a tick may act on: those with no run yet, and claims whose lease
+ * has lapsed. `finished` remembers slots known to be over (done, skipped,
+ * failed — states that never change back), so that a tick asks the
+ * database only about the rest: after the morning rush nearly every slot of
+ * the last day is finished, and asking about all of them every minute would
+ * cost more than deciding. Keys of slots no longer looked at are forgotten.
+ */
+export async function actionableSlots(
+  db: Executor,
+  slots: readonly Slot[],
+  now: Date,
+  finished: Set<string> = new Set(),
+): Promise<Set<string>> {
+  const current = new Set(slots.map((s) => s.key));
+  for (const key of finished) if (!current.has(key)) finished.delete(key);
+  const unknown = slots.filter((s) => !finished.has(s.key));
+  const open = new Set<string>();
+  if (unknown.length === 0) return open;
+  const rows = await queryRows<{ slot: string; status: string; lease_until: string | Date | null }>(
+    db,
+    sql`select r.slot, r.status, r.lease_until from job_runs r
+        join unnest(string_to_array(${unknown.map((s) => s.key).join(',')}, ',')) as k(slot)
+          on r.job = split_part(k.slot, ':', 1) and r.slot = k.slot`,
+  );
+  const runs = new Map(rows.map((r) => [r.slot, r]));
+  for (const s of unknown) {
+    const run = runs.get(s.key);
+    if (!run) open.add(s.key);
+    else if (run.status !== 'claimed') finished.add(s.key);
+    else if (!run.lease_until || new Date(run.lease_until).getTime() <= now.getTime())
+      open.add(s.key);
+  }
+  return open;
 }
 
 /**
@@ -45,6 +85,12 @@ export async function claimSlots(
   leaseMs: number,
 ): Promise<JobRun[]> {
   if (slots.length === 0) return [];
+  if (slots.length > BATCH) {
+    const held: JobRun[] = [];
+    for (let i = 0; i < slots.length; i += BATCH)
+      held.push(...(await claimSlots(db, slots.slice(i, i + BATCH), owner, now, leaseMs)));
+    return held;
+  }
   const leaseUntil = new Date(now.getTime() + leaseMs);
   const inserted = await db
     .insert(jobRuns)
@@ -71,10 +117,7 @@ export async function claimSlots(
     .where(
       and(
         inArray(jobRuns.job, jobsOf(rest)),
-        inArray(
-          jobRuns.slot,
-          rest.map((s) => s.key),
-        ),
+        slotIn(rest),
         eq(jobRuns.status, 'claimed'),
         or(isNull(jobRuns.leaseUntil), lt(jobRuns.leaseUntil, now)),
       ),
@@ -158,39 +201,41 @@ export async function skipSlots(
   now: Date,
   reason: string,
 ): Promise<Slot[]> {
-  if (slots.length === 0) return [];
-  const inserted = await db
-    .insert(jobRuns)
-    .values(
-      slots.map((s) => ({
-        job: s.job,
-        slot: s.key,
-        workspaceId: s.workspaceId,
-        status: 'skipped' as const,
-        attempts: 0,
-        result: { reason, dueAt: s.dueAt.toISOString() },
-        createdAt: now,
-        finishedAt: now,
-      })),
-    )
-    .onConflictDoNothing({ target: [jobRuns.job, jobRuns.slot] })
-    .returning({ slot: jobRuns.slot });
-  const abandoned = await db
-    .update(jobRuns)
-    .set({ status: 'skipped', finishedAt: now, leaseUntil: null, claimedBy: null })
-    .where(
-      and(
-        inArray(jobRuns.job, jobsOf(slots)),
-        inArray(
-          jobRuns.slot,
-          slots.map((s) => s.key),
+  const recorded = new Set<string>();
+  // After a long outage every member's slots are missed at once: insert them in batches,
+  // well under the 65,535 bind parameters one statement may carry.
+  for (let i = 0; i < slots.length; i += BATCH) {
+    const batch = slots.slice(i, i + BATCH);
+    const inserted = await db
+      .insert(jobRuns)
+      .values(
+        batch.map((s) => ({
+          job: s.job,
+          slot: s.key,
+          workspaceId: s.workspaceId,
+          status: 'skipped' as const,
+          attempts: 0,
+          result: { reason, dueAt: s.dueAt.toISOString() },
+          createdAt: now,
+          finishedAt: now,
+        })),
+      )
+      .onConflictDoNothing({ target: [jobRuns.job, jobRuns.slot] })
+      .returning({ slot: jobRuns.slot });
+    const abandoned = await db
+      .update(jobRuns)
+      .set({ status: 'skipped', finishedAt: now, leaseUntil: null, claimedBy: null })
+      .where(
+        and(
+          inArray(jobRuns.job, jobsOf(batch)),
+          slotIn(batch),
+          eq(jobRuns.status, 'claimed'),
+          or(isNull(jobRuns.leaseUntil), lt(jobRuns.leaseUntil, now)),
         ),
-        eq(jobRuns.status, 'claimed'),
-        or(isNull(jobRuns.leaseUntil), lt(jobRuns.leaseUntil, now)),
-      ),
-    )
-    .returning({ slot: jobRuns.slot });
-  const recorded = new Set([...inserted, ...abandoned].map((r) => r.slot));
+      )
+      .returning({ slot: jobRuns.slot });
+    for (const r of [...inserted, ...abandoned]) recorded.add(r.slot);
+  }
   return slots.filter((s) => recorded.has(s.key));
 }
 

@@ -7,13 +7,13 @@
 
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { inArray } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { OutboundRegistry } from '../assistant/outbound.ts';
 import type { Db } from '../db/connect.ts';
 import { members, type Platform, type Workspace, workspaces } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
-import { claimSlots, loadRuns, releaseLeases, skipSlots } from './claims.ts';
+import { actionableSlots, claimSlots, releaseLeases, skipSlots } from './claims.ts';
 import { type RunContext, runDigestSlot, runNudgeSlots, type SlotReport } from './run.ts';
 import { dueSlots, isQuietAt, type Slot } from './slots.ts';
 
@@ -64,6 +64,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const { db, logger } = options;
   // Slots older than the window are still looked at for a while, so that each is logged once.
   const lookbackMs = Math.max(catchUpMs, 0) + 24 * 3_600_000;
+  /** Slots known to be over (done, skipped, failed): not asked about again. */
+  const finished = new Set<string>();
   let task: ScheduledTask | null = null;
   let inFlight: Promise<TickReport> | null = null;
   let stopping = false;
@@ -75,36 +77,59 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     if (platforms.length === 0) return report;
     const wss = await db.select().from(workspaces).where(inArray(workspaces.platform, platforms));
     if (wss.length === 0) return report;
+    // Only what deciding needs; whole member rows are loaded for the nudges that are due.
     const ms = await db
-      .select()
+      .select({
+        id: members.id,
+        workspaceId: members.workspaceId,
+        timezone: members.timezone,
+        quietStart: members.quietStart,
+        quietEnd: members.quietEnd,
+        canWrite: members.canWrite,
+        settings: members.settings,
+      })
       .from(members)
       .where(
         inArray(
           members.workspaceId,
-          wss.map((w) => w.id),
+          db
+            .select({ id: workspaces.id })
+            .from(workspaces)
+            .where(inArray(workspaces.platform, platforms)),
         ),
       );
     const slots = dueSlots(now, wss, ms, lookbackMs);
     if (slots.length === 0) return report;
     const wsById = new Map(wss.map((w) => [w.id, w]));
-    const memberById = new Map(ms.map((m) => [m.id, m]));
-    const runs = await loadRuns(db, slots);
+    const scheduleMemberById = new Map(ms.map((m) => [m.id, m]));
+    const open = await actionableSlots(db, slots, now, finished);
     const late: Slot[] = [];
     const ready: Slot[] = [];
     for (const slot of slots) {
-      const run = runs.get(slot.key);
-      if (run && run.status !== 'claimed') continue;
-      if (run?.leaseUntil && run.leaseUntil > now) continue;
+      if (!open.has(slot.key)) continue;
       if (slot.dueAt.getTime() < now.getTime() - catchUpMs) {
         late.push(slot);
         continue;
       }
-      const member = slot.memberId ? memberById.get(slot.memberId) : undefined;
+      const member = slot.memberId ? scheduleMemberById.get(slot.memberId) : undefined;
       const ws = wsById.get(slot.workspaceId) as Workspace;
       // A catch-up that lands in quiet hours waits for them to end (or for the window to close).
       if (member && isQuietAt(now, member, ws)) continue;
       ready.push(slot);
     }
+    const nudgeMembers = ready.flatMap((s) => (s.memberId ? [s.memberId] : []));
+    const memberById = new Map(
+      nudgeMembers.length
+        ? (
+            await db
+              .select()
+              .from(members)
+              .where(
+                sql`${members.id} = any(string_to_array(${nudgeMembers.join(',')}, ',')::uuid[])`,
+              )
+          ).map((m) => [m.id, m])
+        : [],
+    );
     for (const s of await skipSlots(db, late, now, 'missed')) {
       report.skipped.push(s.key);
       logger.warn(
