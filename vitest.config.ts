@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two files at a time: most suites wait on sockets, child processes and timers, so
+    // two workers finish well under CI's limit even on a two-core machine.
+    maxWorkers: 2,
   },
 });

@@ -163,14 +163,18 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           const d = global.db;
           if (/^postgres(ql)?:\/\//.test(d) || d === 'memory://')
             config.database = { ...config.database, url: d };
-          else config.database = { url: undefined, pgliteDir: d };
+          else config.database = { ...config.database, url: undefined, pgliteDir: d };
         }
       }
       return config;
     },
     async openDb() {
       const c = ctx.config();
-      const database = await openDatabase({ url: c.database.url, pgliteDir: c.database.pgliteDir });
+      const database = await openDatabase({
+        url: c.database.url,
+        pgliteDir: c.database.pgliteDir,
+        prepare: c.database.prepare,
+      });
       if (database.driver === 'postgres') guardPostgresCrash(ctx.logger());
       databases.push(database);
       await migrate(database.db);

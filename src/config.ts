@@ -45,6 +45,7 @@ const EnvSchema = z.object({
     { message: 'must be postgres://user@host:port/db or memory://' },
   ),
   PGLITE_DIR: optionalString,
+  PIPEBOT_PG_PREPARE: z.enum(['on', 'off']).optional().default('on'),
   PORT: intIn(0, 65535, 3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 
@@ -126,7 +127,12 @@ export class ConfigError extends Error {
 }
 
 export interface Config {
-  database: { url: string | undefined; pgliteDir: string };
+  database: {
+    url: string | undefined;
+    pgliteDir: string;
+    /** Prepared statements on Postgres (off behind a pooler that cannot keep them). */
+    prepare: boolean;
+  };
   port: number;
   /** Unset: info for servers, warn for the console chat and one-shot commands. */
   logLevel: Env['LOG_LEVEL'] | undefined;
@@ -215,7 +221,11 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   if (issues.length > 0) throw new ConfigError(issues);
 
   return {
-    database: { url: env.DATABASE_URL, pgliteDir: env.PGLITE_DIR ?? './data/pglite' },
+    database: {
+      url: env.DATABASE_URL,
+      pgliteDir: env.PGLITE_DIR ?? './data/pglite',
+      prepare: env.PIPEBOT_PG_PREPARE === 'on',
+    },
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
     slack: env.SLACK_BOT_TOKEN

@@ -15,13 +15,20 @@ function issuesOf(env: Record<string, string>) {
 describe('config', () => {
   it('has working defaults with nothing set: embedded database, no platforms, no LLM', () => {
     const c = loadConfig({ PIPEBOT_TIMEZONE: 'Europe/Berlin' });
-    expect(c.database).toEqual({ url: undefined, pgliteDir: './data/pglite' });
+    expect(c.database).toEqual({ url: undefined, pgliteDir: './data/pglite', prepare: true });
     expect(c.port).toBe(3000);
     expect(c.slack).toBeUndefined();
     expect(c.discord).toBeUndefined();
     expect(c.llm).toBeUndefined();
     expect(c.defaults).toEqual({ timezone: 'Europe/Berlin', locale: 'en', currency: 'USD' });
     expect(c.jobs).toEqual({ catchUpMs: 3 * 3_600_000 });
+  });
+
+  it('turns prepared statements off for poolers that cannot keep them, and refuses other values', () => {
+    expect(loadConfig({ PIPEBOT_PG_PREPARE: 'off' }).database.prepare).toBe(false);
+    expect(issuesOf({ PIPEBOT_PG_PREPARE: 'no' }).map((i) => i.variable)).toEqual([
+      'PIPEBOT_PG_PREPARE',
+    ]);
   });
 
   it('takes the scheduler’s catch-up window in whole hours', () => {

@@ -5,23 +5,19 @@
  * delivery's response time is its ack time: the message is stored in the
  * inbox before the 200 leaves, and the slow work continues afterwards.
  */
+import { Worker } from 'node:worker_threads';
 import { createSlackService } from '../../src/adapters/slack/service.ts';
 import { createAssistant } from '../../src/assistant/assistant.ts';
 import type { Driver } from '../../src/db/connect.ts';
 import { silentLogger } from '../../src/log.ts';
 import type { Extractor } from '../../src/understand/extraction.ts';
 import { startFakeSlack } from '../../test/helpers/fakeSlack.ts';
-import {
-  eventEnvelope,
-  messageEvent,
-  postSigned,
-  SIGNING_SECRET,
-} from '../../test/helpers/slackRequests.ts';
+import { eventEnvelope, messageEvent, SIGNING_SECRET } from '../../test/helpers/slackRequests.ts';
 import { type BenchOptions, type Figure, freshDatabase } from '../lib/harness.ts';
 import { fmtMs, median, percentile } from '../lib/stats.ts';
 
 const LLM_MS = 5_000;
-const CONCURRENT = 50;
+const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 50);
 
 export async function benchSlackAcks(driver: Driver, options: BenchOptions): Promise<Figure[]> {
   const database = await freshDatabase(driver, options, 'acks');
@@ -64,33 +60,41 @@ export async function benchSlackAcks(driver: Driver, options: BenchOptions): Pro
     const acks: number[] = [];
     let refused = 0;
     let seq = 0;
-    const deliver = async (round: number, i: number) => {
-      seq++;
-      const body = JSON.stringify(
-        eventEnvelope(
-          'TACKS',
-          messageEvent({
-            user: `U${i}`,
-            channel: `D${i}`,
-            text: `met Account ${round}-${i}, they need SSO, ~$${i + 10}k, follow up Friday`,
-            ts: `1764400000.${String(seq).padStart(6, '0')}`,
+    const load = new Worker(new URL('../lib/slack-load.mjs', import.meta.url), {
+      workerData: { url, secret: SIGNING_SECRET },
+    });
+    const burst = (round: number) =>
+      new Promise<{ ms: number; status: number }[]>((done) => {
+        load.once('message', done);
+        load.postMessage(
+          Array.from({ length: CONCURRENT }, (_, i) => {
+            seq++;
+            return JSON.stringify(
+              eventEnvelope(
+                'TACKS',
+                messageEvent({
+                  user: `U${i}`,
+                  channel: `D${i}`,
+                  text: `met Account ${round}-${i}, they need SSO, ~$${i + 10}k, follow up Friday`,
+                  ts: `1764400000.${String(seq).padStart(6, '0')}`,
+                }),
+              ),
+            );
           }),
-        ),
-      );
-      const t0 = performance.now();
-      const res = await postSigned(url, body, 'application/json');
-      const ms = performance.now() - t0;
-      if (res.status !== 200) refused++;
-      return ms;
-    };
-    // Warm-up: identities cached, connections open (its extraction runs on in the background).
-    await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => deliver(-1, i)));
-    for (let r = 0; r < rounds; r++) {
-      acks.push(
-        ...(await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => deliver(r, i)))),
-      );
-      // The next round arrives while this one's extractions are still running.
-      await new Promise((res) => setTimeout(res, 1_000));
+        );
+      });
+    try {
+      // Warm-up: identities cached, connections open (its extraction runs on in the background).
+      await burst(-1);
+      for (let r = 0; r < rounds; r++) {
+        const results = await burst(r);
+        refused += results.filter((x) => x.status !== 200).length;
+        acks.push(...results.map((x) => x.ms));
+        // The next round arrives while this one's extractions are still running.
+        await new Promise((res) => setTimeout(res, 1_000));
+      }
+    } finally {
+      await load.terminate();
     }
     const p99 = percentile(acks, 99);
     return [

@@ -39,6 +39,8 @@ export interface OpenOptions {
   max?: number;
   /** Called with every statement sent to Postgres (round-trip counting in benchmarks). */
   onQuery?: (statement: string) => void;
+  /** Prepare statements on Postgres (default true); off behind PgBouncer in transaction mode. */
+  prepare?: boolean;
   /** Sees every query drizzle runs (tests count queries with it). */
   queryLogger?: QueryLogger;
 }
@@ -51,7 +53,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const url = options.url;
   const logger = options.queryLogger;
   if (url && /^postgres(ql)?:\/\//.test(url))
-    return openPostgres(url, options.max ?? 10, logger, options.onQuery);
+    return openPostgres(url, options.max ?? 10, logger, options.onQuery, options.prepare ?? true);
   if (url === 'memory://') return openPglite(undefined, logger);
   return openPglite(resolve(options.pgliteDir ?? './data/pglite'), logger);
 }
@@ -61,6 +63,7 @@ function openPostgres(
   max: number,
   logger?: QueryLogger,
   onQuery?: (statement: string) => void,
+  prepare = true,
 ): Database {
   const client = postgres(url, {
     max,
@@ -75,7 +78,10 @@ function openPostgres(
     idle_timeout: 60,
     connection: { application_name: 'pipebot' },
   });
-  const db = drizzlePostgres(client, { schema, ...(logger ? { logger } : {}) }) as unknown as Db;
+  const db = drizzlePostgres(prepare ? preparing(client) : client, {
+    schema,
+    ...(logger ? { logger } : {}),
+  }) as unknown as Db;
   const u = new URL(url);
   return {
     db,
@@ -83,6 +89,38 @@ function openPostgres(
     describe: `postgres://${u.host}${u.pathname}`,
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+type PgClient = ReturnType<typeof postgres>;
+
+/**
+ * The client as drizzle sees it, with every statement prepared: drizzle sends
+ * its queries unprepared, so Postgres parses and plans the same few dozen
+ * statements on every call (half a millisecond for the ingest statement).
+ * Prepared per connection by their text, they are planned once. Transactions
+ * get the same treatment.
+ */
+function preparing(client: PgClient): PgClient {
+  const wrap = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(t, key, receiver) {
+        if (key === 'unsafe')
+          return (query: string, params?: unknown[], options: Record<string, unknown> = {}) =>
+            (t as unknown as PgClient).unsafe(query, params as never, {
+              ...options,
+              prepare: true,
+            });
+        if (key === 'begin')
+          return (...args: unknown[]) => {
+            const fn = args[args.length - 1] as (tx: unknown) => unknown;
+            const rest = args.slice(0, -1);
+            return (t as unknown as PgClient).begin(...(rest as []), ((tx: object) =>
+              fn(wrap(tx))) as never);
+          };
+        return Reflect.get(t, key, receiver);
+      },
+    });
+  return wrap(client);
 }
 
 /**

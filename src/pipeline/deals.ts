@@ -84,7 +84,15 @@ export type ApplyOutcome =
   | { status: 'not_found' }
   | { status: 'conflict'; deal: Deal };
 
-const MAX_ATTEMPTS = 5;
+/**
+ * Attempts at an update whose deal another writer changed in between. A burst
+ * of messages about one deal (a team all writing about the same account)
+ * collides repeatedly without a pause, so each retry waits a random, growing
+ * moment first (up to about 160 ms, 1.2 s in all).
+ */
+const MAX_ATTEMPTS = 12;
+const conflictPause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** Math.min(attempt, 5)));
 
 /** Apply one extracted update for a member. */
 export async function applyUpdate(
@@ -113,6 +121,7 @@ export async function applyUpdate(
         options.expectedVersion !== undefined
       )
         throw err;
+      await conflictPause(attempt);
     }
   }
 }

@@ -365,7 +365,7 @@ describe('pipebot ask without a database round', () => {
         global: { workspace: 'demo', now: new Date(NOW), db: join(dir, 'db') },
         config: () => ({
           ...loadConfig({ PIPEBOT_TIMEZONE: 'UTC' }),
-          database: { url: undefined, pgliteDir: join(dir, 'db') },
+          database: { url: undefined, pgliteDir: join(dir, 'db'), prepare: true },
         }),
         openDb: async () => {
           const d = await openDatabase({ url: undefined, pgliteDir: join(dir, 'db') });

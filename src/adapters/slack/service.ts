@@ -71,7 +71,9 @@ export function createSlackService(o: SlackServiceOptions): SlackService {
     logger,
   });
   const db = o.assistant.deps.db;
-  const work = new WorkTracker(logger);
+  // Over HTTP, a burst's acknowledgements go out before its work starts (at most 100 ms later).
+  let ackGate: (() => Promise<void>) | undefined;
+  const work = new WorkTracker(logger, () => ackGate?.() ?? Promise.resolve());
   const pacer = new ChannelPacer(o.postIntervalMs ?? 1_000);
   const sender = new SlackSender({
     db,
@@ -117,6 +119,7 @@ export function createSlackService(o: SlackServiceOptions): SlackService {
         now,
       });
   if (transport instanceof HttpTransport) {
+    ackGate = () => transport.acknowledged(100);
     // The operations endpoints share the Events API port: /healthz, /readyz, /metrics.
     for (const [path, route] of Object.entries(opsRoutes(db))) {
       transport.route('GET', path, (req, res) => {

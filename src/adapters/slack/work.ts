@@ -9,7 +9,15 @@ export class WorkTracker {
   private readonly running = new Set<Promise<void>>();
   private closed = false;
 
-  constructor(private readonly logger: Logger) {}
+  /**
+   * `before` runs ahead of every task: the HTTP transport uses it to let the
+   * acknowledgements of a burst leave before the burst's slower work starts
+   * competing with them for the event loop and the database.
+   */
+  constructor(
+    private readonly logger: Logger,
+    private readonly before?: () => Promise<void>,
+  ) {}
 
   /** Start a task now; errors are logged with its name and context. */
   run(name: string, task: () => Promise<unknown>, context: Record<string, unknown> = {}): void {
@@ -19,6 +27,7 @@ export class WorkTracker {
     }
     const p: Promise<void> = (async () => {
       try {
+        if (this.before) await this.before();
         await task();
       } catch (err) {
         this.logger.error({ err, task: name, ...context }, 'background task failed');

@@ -66,10 +66,17 @@ export interface Harness {
 export async function startHarness(
   db: TestDatabase,
   script: Script,
-  options: { beforeStart?: (assistant: Assistant) => Promise<void> } = {},
+  options: {
+    beforeStart?: (assistant: Assistant) => Promise<void>;
+    /** A real extractor instead of the script (the hostile corpus goes through the offline rules). */
+    extractor?: Extractor;
+  } = {},
 ): Promise<Harness> {
   const fake = await startFakeSlack();
-  const extractor = scriptedExtractor(script);
+  const scripted = scriptedExtractor(script);
+  const extractor = options.extractor
+    ? Object.assign(options.extractor, { calls: scripted.calls })
+    : scripted;
   const listeners = new Set<(s: Session) => void>();
   const assistant = createAssistant({
     db: db.db,

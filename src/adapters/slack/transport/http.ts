@@ -87,6 +87,8 @@ export class HttpTransport implements Receiver {
   private server: Server | undefined;
   private readonly routes = new Map<string, RouteHandler>();
   private readonly inflight = new Set<Promise<void>>();
+  private pendingAcks = 0;
+  private ackWaiters: (() => void)[] = [];
   private stopping = false;
 
   constructor(private readonly o: HttpTransportOptions) {
@@ -100,6 +102,24 @@ export class HttpTransport implements Receiver {
 
   init(app: BoltApp): void {
     this.app = app;
+  }
+
+  /**
+   * Resolves once no Slack delivery is waiting for its acknowledgement, or
+   * after `maxWaitMs` at the latest (so that a steady stream of events cannot
+   * hold background work back for long).
+   */
+  acknowledged(maxWaitMs: number): Promise<void> {
+    if (this.pendingAcks === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, maxWaitMs);
+      timer.unref();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.ackWaiters.push(done);
+    });
   }
 
   /** The port actually bound (useful with port 0). */
@@ -160,6 +180,20 @@ export class HttpTransport implements Receiver {
   }
 
   private async handleSlack(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.pendingAcks++;
+    try {
+      await this.deliver(req, res);
+    } finally {
+      this.pendingAcks--;
+      if (this.pendingAcks === 0 && this.ackWaiters.length) {
+        const waiters = this.ackWaiters;
+        this.ackWaiters = [];
+        for (const w of waiters) w();
+      }
+    }
+  }
+
+  private async deliver(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let raw: Buffer;
     try {
       raw = await readBody(req, this.o.bodyLimit ?? 1024 * 1024);
