@@ -8,7 +8,7 @@
  * usage: npm run bench [-- --quick] [--sizes 10000,100000] [--only update,extract,…]
  */
 
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Driver } from '../src/db/connect.ts';
@@ -30,6 +30,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'BENCHMARKS.md' },
   },
 });
+
+const ANALYSIS = new URL('./analysis.md', import.meta.url);
 
 const postgresUrl = process.env.DATABASE_URL?.startsWith('postgres')
   ? process.env.DATABASE_URL
@@ -115,6 +117,8 @@ if (!options.quick) {
       '',
       ...notes,
       '',
+      // The analysis of goals not met (why, and what would change it) is kept by hand.
+      ...(existsSync(ANALYSIS) ? [readFileSync(ANALYSIS, 'utf8').trim(), ''] : []),
       ...figures
         .filter((f) => f.detail)
         .flatMap((f) => [
