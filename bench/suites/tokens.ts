@@ -9,31 +9,9 @@ import { encode, encodeChat } from 'gpt-tokenizer/model/gpt-4o-mini';
 import { DEFAULT_TEMPLATE, TEMPLATES } from '../../src/pipeline/stages.ts';
 import { extractMessages, type PromptContext } from '../../src/understand/llm/prompt.ts';
 import { extractionFormat } from '../../src/understand/llm/schema.ts';
+import { OPEN_DEAL_ACCOUNTS } from '../../test/helpers/open-deals.ts';
 import type { BenchOptions, Figure } from '../lib/harness.ts';
 import { median } from '../lib/stats.ts';
-
-const ACCOUNTS = [
-  'Acme Corp',
-  '华为技术有限公司',
-  'Globex Industries',
-  '阿里巴巴',
-  'Initech',
-  '中国平安保险',
-  'Wayne Enterprises',
-  '比亚迪',
-  'Stark Industries',
-  '招商银行',
-  'Umbrella Health',
-  '京东物流',
-  'Hooli',
-  '美团',
-  'Soylent Foods',
-  '宁德时代',
-  'Cyberdyne Systems',
-  '小米科技',
-  'Massive Dynamic',
-  '中兴通讯',
-];
 
 const CORPORA = [
   'test/understand/corpus.jsonl',
@@ -57,7 +35,7 @@ export async function benchTokens(options: BenchOptions): Promise<Figure[]> {
       timezone: m.tz,
       currency: m.currency,
       template: DEFAULT_TEMPLATE,
-      openDeals: ACCOUNTS.map((account, k) => ({
+      openDeals: OPEN_DEAL_ACCOUNTS.map((account, k) => ({
         account,
         stage: DEFAULT_TEMPLATE.stages[k % 5]!.key,
       })),

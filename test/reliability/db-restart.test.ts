@@ -1,12 +1,12 @@
 // Proves the bot rides out a Postgres restart: a throwaway cluster is stopped and started while updates flow over Slack HTTP; the bot keeps running, reports not ready meanwhile, reconnects, and every update lands exactly once.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../helpers/fakeSlack.ts';
+import { freePort } from '../helpers/net.ts';
 import {
   eventEnvelope,
   messageEvent,
@@ -27,17 +27,6 @@ const canRunCluster =
       return false;
     }
   })();
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => done(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 function asPostgres(args: string[]): void {
   execFileSync('runuser', ['-u', 'postgres', '--', ...args], { stdio: 'ignore' });

@@ -90,7 +90,7 @@ export async function startHarness(
   const service = createSlackService({
     assistant,
     slack: {
-      botToken: 'xoxb-test-token',
+      botToken: 'xoxb-fake',
       signingSecret: SIGNING_SECRET,
       appToken: undefined,
       apiUrl: fake.url,

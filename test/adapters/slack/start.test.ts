@@ -1,10 +1,10 @@
 // Proves the end-to-end path of a real deployment: `pipebot start` with Slack variables pointing at a fake Slack API runs the Slack service, answers a signed DM with a change card, and stops cleanly on SIGTERM.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyDatabase, DRIVERS } from '../../helpers/db.ts';
 import { type FakeSlack, startFakeSlack } from '../../helpers/fakeSlack.ts';
+import { freePort } from '../../helpers/net.ts';
 import {
   eventEnvelope,
   messageEvent,
@@ -15,17 +15,6 @@ import {
 const ROOT = resolve(import.meta.dirname, '../../..');
 
 /** Bolt's server takes a fixed port from PORT: find a free one first. */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => done(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
 describe.each(DRIVERS)('pipebot start with Slack on %s', (driver) => {
   let fake: FakeSlack;
   let child: ChildProcess;

@@ -12,30 +12,9 @@ import {
   renderExtractPrompt,
 } from '../../../src/understand/llm/prompt.ts';
 import { extractionFormat } from '../../../src/understand/llm/schema.ts';
+import { OPEN_DEAL_ACCOUNTS } from '../../helpers/open-deals.ts';
 
-const NAMES = [
-  'Acme Corp',
-  '华为技术有限公司',
-  'Globex Industries',
-  '阿里巴巴',
-  'Initech',
-  '中国平安保险',
-  'Wayne Enterprises',
-  '比亚迪',
-  'Stark Industries',
-  '招商银行',
-  'Umbrella Health',
-  '京东物流',
-  'Hooli',
-  '美团',
-  'Soylent Foods',
-  '宁德时代',
-  'Cyberdyne Systems',
-  '小米科技',
-  'Massive Dynamic',
-  '中兴通讯',
-  'Extra Deal Past Twenty',
-];
+const NAMES = [...OPEN_DEAL_ACCOUNTS, 'Extra Deal Past Twenty'];
 
 const ctx = (overrides: Partial<PromptContext> = {}): PromptContext => ({
   now: new Date('2026-11-25T01:30:00Z'),
