@@ -82,7 +82,7 @@ describe.runIf(DRIVERS.includes('postgres'))('crash in the middle of a burst', (
     cleanups.push(() => database.drop());
     const port = await freePort();
     const env = {
-      SLACK_BOT_TOKEN: 'xoxb-crash-test',
+      SLACK_BOT_TOKEN: 'xoxb-fake',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: fake.url,
       PORT: String(port),

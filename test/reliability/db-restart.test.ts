@@ -94,7 +94,7 @@ describe.runIf(canRunCluster)('a database restart while updates flow', () => {
         env: {
           PATH: process.env.PATH ?? '',
           HOME: process.env.HOME ?? '/tmp',
-          SLACK_BOT_TOKEN: 'xoxb-restart-test',
+          SLACK_BOT_TOKEN: 'xoxb-fake',
           SLACK_SIGNING_SECRET: SIGNING_SECRET,
           SLACK_API_URL: fake.url,
           PORT: String(port),
