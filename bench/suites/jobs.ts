@@ -116,7 +116,7 @@ export async function benchSchedulerTick(driver: Driver, options: BenchOptions):
     });
     // A Tuesday at 15:00 UTC: digests and morning nudges are due somewhere, yesterday's are past.
     const at = new Date('2026-12-01T15:00:00Z');
-    let t0 = performance.now();
+    const t0 = performance.now();
     const first = await scheduler.tick(at);
     const firstMs = performance.now() - t0;
     const times = await timeRuns(
@@ -124,7 +124,6 @@ export async function benchSchedulerTick(driver: Driver, options: BenchOptions):
       options.runs,
       2,
     );
-    t0 = performance.now();
     const p50 = median(times);
     return [
       {

@@ -3,25 +3,22 @@
  * deliveries sent at once to the real Bolt app on the HTTP transport, while
  * the extractor (standing in for the LLM) takes 5 seconds per message. Each
  * delivery's response time is its ack time: the message is stored in the
- * inbox before the 200 leaves, and the slow work continues afterwards.
+ * inbox before the 200 leaves, and the slow work continues afterwards. The
+ * bot is the one the Slack tests run (real Bolt, fake Web API).
  */
 import { Worker } from 'node:worker_threads';
-import { createSlackService } from '../../src/adapters/slack/service.ts';
-import { createAssistant } from '../../src/assistant/assistant.ts';
 import type { Driver } from '../../src/db/connect.ts';
-import { silentLogger } from '../../src/log.ts';
 import type { Extractor } from '../../src/understand/extraction.ts';
-import { startFakeSlack } from '../../test/helpers/fakeSlack.ts';
+import { startHarness } from '../../test/adapters/slack/harness.ts';
 import { eventEnvelope, messageEvent, SIGNING_SECRET } from '../../test/helpers/slackRequests.ts';
 import { type BenchOptions, type Figure, freshDatabase } from '../lib/harness.ts';
 import { fmtMs, median, percentile } from '../lib/stats.ts';
 
 const LLM_MS = 5_000;
-const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 50);
+const CONCURRENT = 50;
 
 export async function benchSlackAcks(driver: Driver, options: BenchOptions): Promise<Figure[]> {
   const database = await freshDatabase(driver, options, 'acks');
-  const fake = await startFakeSlack();
   let extracting = 0;
   let peak = 0;
   const slowLlm: Extractor = {
@@ -34,27 +31,8 @@ export async function benchSlackAcks(driver: Driver, options: BenchOptions): Pro
       return { extraction: { intent: 'other', updates: [] }, source: 'offline' };
     },
   };
-  const assistant = createAssistant({
-    db: database.db,
-    extractor: slowLlm,
-    defaults: { timezone: 'UTC', locale: 'en', currency: 'USD' },
-    logger: silentLogger,
-  });
-  const service = createSlackService({
-    assistant,
-    slack: {
-      botToken: 'xoxb-bench',
-      signingSecret: SIGNING_SECRET,
-      appToken: undefined,
-      apiUrl: fake.url,
-    },
-    port: 0,
-    host: '127.0.0.1',
-    logger: silentLogger,
-    drainMs: LLM_MS + 2_000,
-  });
-  await service.start();
-  const url = `http://127.0.0.1:${service.port()}/slack/events`;
+  const h = await startHarness(database, {}, { extractor: slowLlm });
+  const url = h.url;
   try {
     const rounds = options.quick ? 1 : 5;
     const acks: number[] = [];
@@ -108,8 +86,7 @@ export async function benchSlackAcks(driver: Driver, options: BenchOptions): Pro
       },
     ];
   } finally {
-    await service.stop();
-    await fake.close();
+    await h.close();
     await database.drop();
   }
 }

@@ -98,7 +98,7 @@ type PgClient = ReturnType<typeof postgres>;
  * its queries unprepared, so Postgres parses and plans the same few dozen
  * statements on every call (half a millisecond for the ingest statement).
  * Prepared per connection by their text, they are planned once. Transactions
- * get the same treatment.
+ * and savepoints get the same treatment.
  */
 function preparing(client: PgClient): PgClient {
   const wrap = <T extends object>(target: T): T =>
@@ -110,12 +110,13 @@ function preparing(client: PgClient): PgClient {
               ...options,
               prepare: true,
             });
-        if (key === 'begin')
+        // Transactions and nested transactions (savepoints) hand their own client to the callback.
+        if (key === 'begin' || key === 'savepoint')
           return (...args: unknown[]) => {
             const fn = args[args.length - 1] as (tx: unknown) => unknown;
             const rest = args.slice(0, -1);
-            return (t as unknown as PgClient).begin(...(rest as []), ((tx: object) =>
-              fn(wrap(tx))) as never);
+            const open = (t as unknown as Record<string, (...a: unknown[]) => unknown>)[key];
+            return open?.call(t, ...rest, (tx: object) => fn(wrap(tx)));
           };
         return Reflect.get(t, key, receiver);
       },

@@ -7,51 +7,10 @@ import { openDatabase, queryRows } from '../../src/db/connect.ts';
 import { createEmptyDatabase, DRIVERS } from '../helpers/db.ts';
 import { type FakeSlack, startFakeSlack } from '../helpers/fakeSlack.ts';
 import { freePort } from '../helpers/net.ts';
-import {
-  eventEnvelope,
-  messageEvent,
-  postSigned,
-  SIGNING_SECRET,
-} from '../helpers/slackRequests.ts';
+import { slackBurst } from '../helpers/slackBurst.ts';
+import { SIGNING_SECRET } from '../helpers/slackRequests.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const FIRST = [
-  'Amber',
-  'Birch',
-  'Cobalt',
-  'Dune',
-  'Willow',
-  'Fjord',
-  'Garnet',
-  'Harbor',
-  'Indigo',
-  'Juniper',
-  'Kestrel',
-  'Lumen',
-  'Meadow',
-  'Nimbus',
-  'Onyx',
-  'Pioneer',
-  'Quartz',
-  'Raven',
-  'Summit',
-  'Tundra',
-];
-const SECOND = [
-  'Foods',
-  'Robotics',
-  'Media',
-  'Freight',
-  'Pharma',
-  'Textiles',
-  'Energy',
-  'Optics',
-  'Mining',
-  'Games',
-];
-/** Two-word company names (distinct enough that none is taken for another). */
-const name = (i: number) => `${FIRST[i % 20]} ${SECOND[Math.floor(i / 20) % 10]}`;
-
 function startBot(env: Record<string, string>): { child: ChildProcess; ready: Promise<void> } {
   const child = spawn(process.execPath, [resolve(ROOT, 'bin/pipebot.js'), 'start'], {
     cwd: ROOT,
@@ -93,33 +52,14 @@ describe.runIf(DRIVERS.includes('postgres'))('crash in the middle of a burst', (
     };
     const url = `http://127.0.0.1:${port}/slack/events`;
 
-    // 200 distinct messages, each naming its own account; envelopes fixed so that retries are identical.
-    const envelopes = Array.from({ length: 200 }, (_, i) =>
-      eventEnvelope(
-        'TCRASH',
-        messageEvent({
-          user: `U${i % 7}`,
-          channel: `D${i % 7}`,
-          text: `met ${name(i)}, budget ${i + 1}k`,
-          ts: `1764300000.${String(i).padStart(6, '0')}`,
-        }),
-        `EvCrash${i}`,
-      ),
-    );
-    const delivered = new Set<number>();
-    const deliver = async (i: number, retry = 0): Promise<void> => {
-      try {
-        const headers: Record<string, string> = retry
-          ? { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_error' }
-          : {};
-        const res = await postSigned(url, JSON.stringify(envelopes[i]), 'application/json', {
-          headers,
-        });
-        if (res.status === 200) delivered.add(i);
-      } catch {
-        // Connection refused or reset: Slack would retry; so do we, below.
-      }
-    };
+    // 200 distinct messages, each naming its own account.
+    const { delivered, deliver } = slackBurst({
+      url,
+      team: 'TCRASH',
+      count: 200,
+      tsSeconds: 1764300000,
+      users: 7,
+    });
 
     let bot = startBot(env);
     cleanups.push(() => {

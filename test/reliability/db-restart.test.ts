@@ -7,12 +7,8 @@ import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../helpers/fakeSlack.ts';
 import { freePort } from '../helpers/net.ts';
-import {
-  eventEnvelope,
-  messageEvent,
-  postSigned,
-  SIGNING_SECRET,
-} from '../helpers/slackRequests.ts';
+import { slackBurst } from '../helpers/slackBurst.ts';
+import { SIGNING_SECRET } from '../helpers/slackRequests.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -31,21 +27,6 @@ const canRunCluster =
 function asPostgres(args: string[]): void {
   execFileSync('runuser', ['-u', 'postgres', '--', ...args], { stdio: 'ignore' });
 }
-
-const FIRST = [
-  'Amber',
-  'Birch',
-  'Cobalt',
-  'Dune',
-  'Willow',
-  'Fjord',
-  'Garnet',
-  'Harbor',
-  'Indigo',
-  'Juniper',
-];
-const SECOND = ['Foods', 'Robotics', 'Media', 'Freight', 'Pharma', 'Textiles'];
-const name = (i: number) => `${FIRST[i % 10]} ${SECOND[Math.floor(i / 10) % 6]}`;
 
 describe.runIf(canRunCluster)('a database restart while updates flow', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -121,37 +102,22 @@ describe.runIf(canRunCluster)('a database restart while updates flow', () => {
     const ready = async () => (await fetch(`${base}/readyz`)).status;
     expect(await ready()).toBe(200);
 
-    const envelopes = Array.from({ length: 60 }, (_, i) =>
-      eventEnvelope(
-        'TRESTART',
-        messageEvent({
-          user: `U${i % 3}`,
-          channel: `D${i % 3}`,
-          text: `met ${name(i)}, budget ${i + 1}k`,
-          ts: `1764400000.${String(i).padStart(6, '0')}`,
-        }),
-        `EvRestart${i}`,
-      ),
-    );
-    const delivered = new Set<number>();
-    const last = new Map<number, string>();
+    const burst = slackBurst({
+      url: `${base}/slack/events`,
+      team: 'TRESTART',
+      count: 60,
+      tsSeconds: 1764400000,
+      users: 3,
+    });
+    const { delivered } = burst;
+    // The last status of each delivery Slack did not get a 200 for (0: unreachable).
+    const last = new Map<number, number>();
     let refused = 0;
     const deliver = async (i: number, retry = 0) => {
-      const res = await postSigned(
-        `${base}/slack/events`,
-        JSON.stringify(envelopes[i]),
-        'application/json',
-        {
-          headers: retry
-            ? { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_error' }
-            : {},
-          signal: AbortSignal.timeout(15_000),
-        },
-      ).catch(() => ({ status: 0, text: '' }));
-      if (res.status === 200) delivered.add(i);
-      else {
+      const status = await burst.deliver(i, retry);
+      if (status !== 200) {
         refused++;
-        last.set(i, `${res.status} ${res.text.slice(0, 80)}`);
+        last.set(i, status);
       }
     };
 

@@ -68,26 +68,23 @@ function buttonStyle(a: ActionButton): ButtonStyle {
   return ButtonStyle.Secondary;
 }
 
-/** Buttons in rows of five, at most five rows; payloads that would not fit a custom id are left out. */
+/**
+ * Buttons in rows of five, at most five rows; payloads that would not fit a
+ * custom id are left out, and a payload seen twice is kept once (custom ids
+ * must be unique within a message). More than 25 (a nudge of ten items with
+ * five actions each) become one select menu per kind of action instead.
+ */
 export function buttonRows(buttons: { label: string; action: ActionButton }[]): ActionRow[] {
-  const usable = buttons
-    .filter((b) => b.action.payload.length > 0 && b.action.payload.length <= LIMITS.customId)
-    .slice(0, LIMITS.actionRows * LIMITS.buttonsPerRow);
   const seen = new Set<string>();
-  const rows: ActionRow[] = [];
-  const distinct = buttons.filter(
-    (b, i, all) =>
-      b.action.payload.length > 0 &&
-      b.action.payload.length <= LIMITS.customId &&
-      all.findIndex((o) => o.action.payload === b.action.payload) === i,
-  );
-  // More than 25 buttons (a nudge of ten items with five actions each) do not fit: one
-  // select menu per kind of action instead, each listing the items ("3 · Done").
+  const distinct = buttons.filter((b) => {
+    const p = b.action.payload;
+    if (p.length === 0 || p.length > LIMITS.customId || seen.has(p)) return false;
+    seen.add(p);
+    return true;
+  });
   if (distinct.length > LIMITS.actionRows * LIMITS.buttonsPerRow) return actionMenus(distinct);
-  for (const b of usable) {
-    // Custom ids must be unique within a message.
-    if (seen.has(b.action.payload)) continue;
-    seen.add(b.action.payload);
+  const rows: ActionRow[] = [];
+  for (const b of distinct) {
     const button: APIButtonComponentWithCustomId = {
       type: ComponentType.Button,
       style: buttonStyle(b.action) as APIButtonComponentWithCustomId['style'],

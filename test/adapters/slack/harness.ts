@@ -64,7 +64,7 @@ export interface Harness {
 }
 
 export async function startHarness(
-  db: TestDatabase,
+  db: Pick<TestDatabase, 'db'>,
   script: Script,
   options: {
     beforeStart?: (assistant: Assistant) => Promise<void>;

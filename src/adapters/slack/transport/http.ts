@@ -88,7 +88,7 @@ export class HttpTransport implements Receiver {
   private readonly routes = new Map<string, RouteHandler>();
   private readonly inflight = new Set<Promise<void>>();
   private pendingAcks = 0;
-  private ackWaiters: (() => void)[] = [];
+  private readonly ackWaiters = new Set<() => void>();
   private stopping = false;
 
   constructor(private readonly o: HttpTransportOptions) {
@@ -112,13 +112,15 @@ export class HttpTransport implements Receiver {
   acknowledged(maxWaitMs: number): Promise<void> {
     if (this.pendingAcks === 0) return Promise.resolve();
     return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        // Under steady traffic the count may not reach zero for a while: leave no waiter behind.
+        this.ackWaiters.delete(done);
+        resolve();
+      };
       const timer = setTimeout(done, maxWaitMs);
       timer.unref();
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.ackWaiters.push(done);
+      this.ackWaiters.add(done);
     });
   }
 
@@ -185,11 +187,7 @@ export class HttpTransport implements Receiver {
       await this.deliver(req, res);
     } finally {
       this.pendingAcks--;
-      if (this.pendingAcks === 0 && this.ackWaiters.length) {
-        const waiters = this.ackWaiters;
-        this.ackWaiters = [];
-        for (const w of waiters) w();
-      }
+      if (this.pendingAcks === 0) for (const w of [...this.ackWaiters]) w();
     }
   }
 
