@@ -57,24 +57,31 @@ const CASES: Case[] = [
     name: 'stage funnel',
     ours: async (db, scope) => (await computeStageFunnel(db, scope)).deals,
     hand: async (db, scope) => {
-      // The whole funnel: each deal's furthest stage, then how many deals reached each stage.
+      // The whole funnel in SQL from the stages each deal reached: deals counted
+      // per distinct set of reached stages, then for each stage the deals whose
+      // set holds it or a later one.
       const order = [
         ...openStages(scope.template),
         ...scope.template.stages.filter((st) => st.phase === 'won'),
       ];
-      const ord = sql.join(
-        order.map((st, i) => sql`(${st.key}::text, ${i + 1}::int)`),
+      const counts = sql.join(
+        order.map((_, i) => {
+          const later = sql.join(
+            order.slice(i).map((st) => sql`${st.key}`),
+            sql`, `,
+          );
+          return sql`coalesce(sum(n) filter (where r && array[${later}]::text[]), 0)::int as ${sql.raw(`n${i}`)}`;
+        }),
         sql`, `,
       );
-      const rows = await queryRows<{ stage: string; n: number }>(
+      const rows = await queryRows<{ n0: number }>(
         db,
-        sql`with o(stage, n) as (values ${ord}),
-            r as (select e.deal_id, max(o.n) as n from deal_events e join o on o.stage = e.to_stage
-                  where e.workspace_id = ${scope.workspaceId} and e.kind <> 'undo' group by e.deal_id)
-            select o.stage, count(r.deal_id)::int as n from o left join r on r.n >= o.n
-            group by o.stage, o.n order by o.n`,
+        sql`with s as (select reached_stages as r, count(*) as n from deals
+                       where workspace_id = ${scope.workspaceId} and status <> 'void'
+                       group by reached_stages)
+            select ${counts} from s`,
       );
-      return Number(rows[0]?.n ?? 0);
+      return Number(rows[0]?.n0 ?? 0);
     },
   },
   {

@@ -260,14 +260,16 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       return finish(withNote(replies));
     }
     // An update that only names a company counts when the company is known or the message reports contact.
-    const knownKeys = new Set(
-      [...known.knownAccounts, ...known.openDeals.map((d) => d.account)].map(normalizeAccountName),
-    );
+    const isKnown = (account: string): boolean => {
+      const key = normalizeAccountName(account);
+      return (
+        known.knownAccounts.some((n) => normalizeAccountName(n) === key) ||
+        known.openDeals.some((d) => normalizeAccountName(d.account) === key)
+      );
+    };
     const contact = hasContactCue(row.text);
     const meaningful = updates.filter(
-      (u) =>
-        hasDealContent(u) ||
-        (u.account !== null && (contact || knownKeys.has(normalizeAccountName(u.account)))),
+      (u) => hasDealContent(u) || (u.account !== null && (contact || isKnown(u.account))),
     );
     // "销售漏斗", "pipeline by rep": questions without a question mark the extractor took for updates.
     if (

@@ -162,6 +162,12 @@ export const deals = pgTable(
     lastActivityAt: tstz('last_activity_at').notNull().defaultNow(),
     closedAt: tstz('closed_at'),
     version: integer('version').notNull().default(1),
+    /**
+     * Every stage the deal's effective history entered (moves taken back by
+     * undo left out), kept by a trigger on deal_events: the funnel reads it
+     * instead of the events. Never written by the application.
+     */
+    reachedStages: text('reached_stages').array().notNull().default(sql`'{}'::text[]`),
     createdAt: createdAt(),
   },
   (t) => [
@@ -409,7 +415,8 @@ export type Workspace = typeof workspaces.$inferSelect;
 export type Member = typeof members.$inferSelect;
 export type Account = typeof accounts.$inferSelect;
 export type ContactRow = typeof contacts.$inferSelect;
-export type Deal = typeof deals.$inferSelect;
+/** A deal as the application reads and writes it; `reached_stages` belongs to the database's trigger. */
+export type Deal = Omit<typeof deals.$inferSelect, 'reachedStages'>;
 export type DealEvent = typeof dealEvents.$inferSelect;
 export type Followup = typeof followups.$inferSelect;
 export type InboxRow = typeof inbox.$inferSelect;

@@ -3,6 +3,8 @@
  * "Acme, Inc" and "acme" one account, and "华为技术有限公司" the same as "华为".
  */
 
+import { memoizeString } from '../lib/memo.ts';
+
 const LATIN_SUFFIXES = [
   'incorporated',
   'inc',
@@ -87,7 +89,7 @@ function stripCjk(name: string): string {
 }
 
 /** The matching key for an account name; empty when nothing meaningful remains. */
-export function normalizeAccountName(raw: string): string {
+function normalizeUncached(raw: string): string {
   let s = raw.normalize('NFKC').toLowerCase();
   // Invisible and directional characters never belong in a name.
   s = s.replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/gu, '');
@@ -101,6 +103,8 @@ export function normalizeAccountName(raw: string): string {
     words.pop();
   return words.join(' ');
 }
+
+export const normalizeAccountName: (raw: string) => string = memoizeString(normalizeUncached);
 
 /** A tidy display form of what the user typed: trimmed, single-spaced, invisible characters removed. */
 export function cleanDisplayName(raw: string): string {

@@ -270,15 +270,16 @@ export interface ExtractionHints {
  * `open`. Embedded in the message-ingest statement so it costs no round trip.
  */
 export function extractionHintsSql(workspaceId: SQL, memberId: SQL): SQL {
-  return sql`(select coalesce(json_agg(x.name order by x.t desc), '[]'::json) from (
-             select a.name, r.t from (
-               select account_id, max(last_activity_at) as t from (
-                 select account_id, last_activity_at from deals
-                 where workspace_id = ${workspaceId} and status <> 'void'
-                 order by last_activity_at desc limit 400) recent
-               group by account_id) r
-             join accounts a on a.id = r.account_id
-             order by r.t desc limit 200) x) as known,
+  // The 200 most recent accounts are chosen before their names are looked up,
+  // one index probe each (a join let the planner scan every account).
+  return sql`(select coalesce(json_agg((select a.name from accounts a where a.id = r.account_id)
+                                  order by r.t desc), '[]'::json) from (
+             select account_id, max(last_activity_at) as t from (
+               select account_id, last_activity_at from deals
+               where workspace_id = ${workspaceId} and status <> 'void'
+               order by last_activity_at desc limit 400) recent
+             group by account_id
+             order by t desc limit 200) r) as known,
           (select coalesce(json_agg(json_build_object('account', a.name, 'stage', d.stage, 'dealId', d.id)
                                     order by d.last_activity_at desc), '[]'::json)
            from (select id, account_id, stage, last_activity_at from deals

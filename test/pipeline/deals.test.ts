@@ -425,9 +425,13 @@ describe.each(DRIVERS)('deals on %s', (driver) => {
         }),
       ),
     );
+    // The trigger on deal_events keeps the stages the deal reached (the funnel reads them).
+    const [moved] = await t.db.select().from(deals).where(eq(deals.id, base.deal.id));
+    expect([...moved!.reachedStages].sort()).toEqual(['prospecting', 'quote']);
     const u = await undoEvent(t.db, { workspace: ws, member: m, now }, change.event.id);
     expect(u.status).toBe('undone');
     const [row] = await t.db.select().from(deals).where(eq(deals.id, base.deal.id));
+    expect(row!.reachedStages).toEqual(['prospecting']);
     expect(row).toMatchObject({
       stage: 'prospecting',
       amount: 10,

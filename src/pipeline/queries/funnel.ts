@@ -7,8 +7,7 @@
 import { sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../../db/connect.ts';
 import { openStages } from '../stages.ts';
-import { type DateRange, ownerFilter, type QueryScope, timeClause } from './scope.ts';
-import { stageMoves } from './stage-history.ts';
+import { type DateRange, ownerClause, ownerFilter, type QueryScope, timeClause } from './scope.ts';
 
 export interface FunnelStage {
   stage: string;
@@ -38,25 +37,30 @@ export async function computeStageFunnel(
     ...scope.template.stages.filter((s) => s.phase === 'won'),
   ];
   if (order.length === 0) return { stages: [], deals: 0, overall: null };
-  const values = sql.join(
-    order.map((s, i) => sql`(${s.key}::text, ${i + 1}::int)`),
-    sql`, `,
-  );
-  const rows = await queryRows<{ stage: string; reached: number }>(
+  // The stages each deal reached are kept on the deal by a trigger on
+  // deal_events (migration 0004). Deals share few distinct sets of reached
+  // stages, so the database counts deals per set in one pass over the
+  // workspace's deals, and each set's furthest stage is found here.
+  const sets = await queryRows<{ reached: string[]; deals: number }>(
     db,
-    sql`with ord(stage, n) as (values ${values}),
-        reached as (
-          select m.deal_id, max(o.n) as n
-          from (select e.deal_id, e.to_stage
-                ${stageMoves(scope, owner, timeClause(scope, sql`d.created_at`, filter.range))}) m
-          join ord o on o.stage = m.to_stage
-          group by m.deal_id
-        )
-        select o.stage, o.n, count(r.deal_id)::int as reached
-        from ord o left join reached r on r.n >= o.n
-        group by o.stage, o.n
-        order by o.n`,
+    sql`select d.reached_stages as reached, count(*)::int as deals
+        from deals d
+        where d.workspace_id = ${scope.workspaceId} and d.status <> 'void'
+          and d.reached_stages <> '{}'::text[]
+          ${ownerClause(sql`d.owner_id`, owner)}
+          ${timeClause(scope, sql`d.created_at`, filter.range)}
+        group by d.reached_stages`,
   );
+  const rank = new Map(order.map((s, i) => [s.key, i]));
+  // atLeast[k] = deals whose furthest stage is k or later.
+  const atLeast = new Array<number>(order.length + 1).fill(0);
+  for (const set of sets) {
+    let furthest = -1;
+    for (const key of set.reached) furthest = Math.max(furthest, rank.get(key) ?? -1);
+    if (furthest >= 0) atLeast[furthest]! += Number(set.deals);
+  }
+  for (let i = order.length - 1; i >= 0; i--) atLeast[i]! += atLeast[i + 1]!;
+  const rows = order.map((s, i) => ({ stage: s.key, reached: atLeast[i]! }));
   const stages: FunnelStage[] = rows.map((r, i) => {
     const prev = i > 0 ? Number(rows[i - 1]!.reached) : 0;
     return {

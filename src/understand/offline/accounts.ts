@@ -10,6 +10,7 @@
  * the start of a sentence up to the first predicate word. The account is
  * reported as written; only matching ignores suffixes.
  */
+import { memoizeString } from '../../lib/memo.ts';
 import type { StageTemplate } from '../../pipeline/stages.ts';
 import { asciiLower, isHan } from '../text.ts';
 import { type AccountMention, type Clause, overlaps, type Span } from './clauses.ts';
@@ -51,26 +52,43 @@ interface Candidate extends Span {
 }
 
 interface KnownIndex {
-  variants: { text: string; latin: boolean; key: string }[];
+  variants: readonly { readonly text: string; readonly latin: boolean; readonly key: string }[];
   byKey: Map<string, string>;
 }
 
+interface KnownName {
+  key: string;
+  variants: { text: string; latin: boolean; key: string; variantKey: string }[];
+}
+
+/** What indexing one known name yields; the same few hundred names come with every message. */
+const knownName = memoizeString((name: string): KnownName | null => {
+  const key = accountKey(name);
+  if (!key) return null;
+  const variants: KnownName['variants'] = [];
+  for (const v of [name, stripLegalSuffix(name), coreName(name)]) {
+    const text = asciiLower(v.trim());
+    if (text.length < 2) continue;
+    variants.push({ text, latin: !/[\u3400-\u9fff]/.test(text), key, variantKey: accountKey(v) });
+  }
+  return { key, variants };
+});
+
 function indexKnown(names: readonly string[]): KnownIndex {
-  const variants: KnownIndex['variants'] = [];
+  const variants: KnownName['variants'] = [];
   const byKey = new Map<string, string>();
   const seen = new Set<string>();
   for (const raw of names) {
     const name = raw.trim();
     if (!name) continue;
-    const key = accountKey(name);
-    if (!key) continue;
-    byKey.set(key, key);
-    for (const v of [name, stripLegalSuffix(name), coreName(name)]) {
-      const text = asciiLower(v.trim());
-      if (text.length < 2 || seen.has(text)) continue;
-      seen.add(text);
-      byKey.set(accountKey(v), key);
-      variants.push({ text, latin: !/[\u3400-\u9fff]/.test(text), key });
+    const known = knownName(name);
+    if (!known) continue;
+    byKey.set(known.key, known.key);
+    for (const v of known.variants) {
+      if (seen.has(v.text)) continue;
+      seen.add(v.text);
+      byKey.set(v.variantKey, known.key);
+      variants.push(v);
     }
   }
   return { variants, byKey };
