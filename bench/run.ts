@@ -8,8 +8,11 @@
  * usage: npm run bench [-- --quick] [--sizes 10000,100000] [--only update,extract,…]
  */
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Driver } from '../src/db/connect.ts';
 import type { BenchOptions, Figure } from './lib/harness.ts';
@@ -28,6 +31,10 @@ const { values } = parseArgs({
     sizes: { type: 'string' },
     only: { type: 'string' },
     out: { type: 'string', default: 'BENCHMARKS.md' },
+    // Internal: run one suite in this process and write its figures as JSON.
+    child: { type: 'string' },
+    'child-out': { type: 'string' },
+    now: { type: 'string' },
   },
 });
 
@@ -46,33 +53,83 @@ const options: BenchOptions = {
       ? [2_000]
       : [10_000, 100_000, 1_000_000],
   runs: values.quick ? 5 : 21,
-  now: new Date(),
+  now: values.now ? new Date(values.now) : new Date(),
   log: (line) => process.stderr.write(`${line}\n`),
 };
 
-type Suite = { name: string; run: () => Promise<Figure[]> };
+type Suite = { name: string; id: string; run: () => Promise<Figure[]> };
 const suites: Suite[] = [
-  { name: 'extract', run: () => benchExtractor(options) },
-  { name: 'tokens', run: () => benchTokens(options) },
+  { name: 'extract', id: 'extract', run: () => benchExtractor(options) },
+  { name: 'tokens', id: 'tokens', run: () => benchTokens(options) },
 ];
 for (const driver of options.drivers as Driver[]) {
-  suites.push({ name: 'update', run: () => benchUpdatePath(driver, options) });
-  suites.push({ name: 'queries', run: () => benchQueries(driver, options) });
-  suites.push({ name: 'digest', run: () => benchDigest(driver, options) });
-  suites.push({ name: 'tick', run: () => benchSchedulerTick(driver, options) });
-  suites.push({ name: 'slack', run: () => benchSlackAcks(driver, options) });
-  suites.push({ name: 'csv', run: () => benchCsvImport(driver, options) });
-  suites.push({ name: 'memory', run: () => benchMemory(driver, options) });
+  suites.push({
+    name: 'update',
+    id: `update:${driver}`,
+    run: () => benchUpdatePath(driver, options),
+  });
+  suites.push({
+    name: 'queries',
+    id: `queries:${driver}`,
+    run: () => benchQueries(driver, options),
+  });
+  suites.push({ name: 'digest', id: `digest:${driver}`, run: () => benchDigest(driver, options) });
+  suites.push({
+    name: 'tick',
+    id: `tick:${driver}`,
+    run: () => benchSchedulerTick(driver, options),
+  });
+  suites.push({ name: 'slack', id: `slack:${driver}`, run: () => benchSlackAcks(driver, options) });
+  suites.push({ name: 'csv', id: `csv:${driver}`, run: () => benchCsvImport(driver, options) });
+  suites.push({ name: 'memory', id: `memory:${driver}`, run: () => benchMemory(driver, options) });
+}
+
+if (values.child) {
+  const suite = suites.find((s) => s.id === values.child);
+  if (!suite) throw new Error(`no suite ${values.child}`);
+  writeFileSync(values['child-out'] as string, JSON.stringify(await suite.run()));
+  process.exit(0);
+}
+
+/**
+ * Each suite runs in a process of its own, one after another: what one suite
+ * leaves behind (a 100k-deal embedded database, a grown heap, compiled code)
+ * must not slow or speed the next one.
+ */
+function runIsolated(suite: Suite): Figure[] {
+  const out = join(mkdtempSync(join(tmpdir(), 'pipebot-bench-')), 'figures.json');
+  const args = [
+    fileURLToPath(new URL('../bin/run-ts.js', import.meta.url)),
+    fileURLToPath(import.meta.url),
+    '--child',
+    suite.id,
+    '--child-out',
+    out,
+    '--now',
+    options.now.toISOString(),
+    ...(values.quick ? ['--quick'] : []),
+    ...(values.sizes ? ['--sizes', values.sizes] : []),
+  ];
+  const r = spawnSync(process.execPath, [...process.execArgv, ...args], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: process.env,
+  });
+  try {
+    if (r.status !== 0) throw new Error(`exited with ${r.status ?? r.signal}`);
+    return JSON.parse(readFileSync(out, 'utf8')) as Figure[];
+  } finally {
+    rmSync(dirname(out), { recursive: true, force: true });
+  }
 }
 
 const only = values.only ? new Set(values.only.split(',')) : null;
 const figures: Figure[] = [];
 for (const s of suites) {
   if (only && !only.has(s.name)) continue;
-  options.log(`bench: ${s.name}…`);
+  options.log(`bench: ${s.id}…`);
   const t0 = performance.now();
   try {
-    figures.push(...(await s.run()));
+    figures.push(...runIsolated(s));
   } catch (err) {
     figures.push({
       figure: `${s.name} (failed)`,
@@ -82,7 +139,7 @@ for (const s of suites) {
       met: false,
     });
   }
-  options.log(`bench: ${s.name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  options.log(`bench: ${s.id} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
 const mark = (f: Figure) => (f.met === null ? '—' : f.met ? '✅' : '❌');
@@ -109,7 +166,7 @@ if (!options.quick) {
       `Measured ${options.now.toISOString().slice(0, 10)} on ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; drivers: ${options.drivers.join(', ')}${postgresUrl ? ' (Postgres on 127.0.0.1)' : ''}.`,
       '',
       'Reproduce: `npm run bench` (PGlite only), or `TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench` (PGlite and Postgres).',
-      'Every figure is the median of several runs after a warm-up; ratios compare with a baseline measured in the same run.',
+      'Every figure is the median of several runs after a warm-up; ratios compare with a baseline measured in the same run. Each suite runs in a fresh process.',
       '',
       table,
       '',

@@ -4,9 +4,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase, queryRows } from '../../src/db/connect.ts';
+import { type Db, openDatabase, queryRows } from '../../src/db/connect.ts';
 import { MIGRATIONS_DIR, migrate, migrationsApplied } from '../../src/db/migrate.ts';
 import { createEmptyDatabase, DRIVERS } from '../helpers/db.ts';
+
+/** A workspace with one member and one account, by plain SQL (no application code). */
+async function owner(db: Db) {
+  const [ws] = await queryRows<{ id: string }>(
+    db,
+    sql`insert into workspaces (platform, external_id) values ('console', 'x') returning id`,
+  );
+  const [m] = await queryRows<{ id: string }>(
+    db,
+    sql`insert into members (workspace_id, external_id) values (${ws!.id}, 'u') returning id`,
+  );
+  const [a] = await queryRows<{ id: string }>(
+    db,
+    sql`insert into accounts (workspace_id, name, normalized_name) values (${ws!.id}, 'A', 'a') returning id`,
+  );
+  return { ws: ws!, m: m!, a: a! };
+}
 
 describe.each(DRIVERS)('migrations on %s', (driver) => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -65,18 +82,7 @@ describe.each(DRIVERS)('migrations on %s', (driver) => {
     });
     await migrate(database.db);
     const db = database.db;
-    const [ws] = await queryRows<{ id: string }>(
-      db,
-      sql`insert into workspaces (platform, external_id) values ('console', 'x') returning id`,
-    );
-    const [m] = await queryRows<{ id: string }>(
-      db,
-      sql`insert into members (workspace_id, external_id) values (${ws!.id}, 'u') returning id`,
-    );
-    const [a] = await queryRows<{ id: string }>(
-      db,
-      sql`insert into accounts (workspace_id, name, normalized_name) values (${ws!.id}, 'A', 'a') returning id`,
-    );
+    const { ws, m, a } = await owner(db);
     const [d] = await queryRows<{ id: string }>(
       db,
       sql`insert into deals (workspace_id, account_id, owner_id, title, stage) values (${ws!.id}, ${a!.id}, ${m!.id}, 'A', 'prospecting') returning id`,
@@ -109,18 +115,7 @@ describe.each(DRIVERS)('migrations on %s', (driver) => {
     });
     const db = database.db;
     await migrate(db, before);
-    const [ws] = await queryRows<{ id: string }>(
-      db,
-      sql`insert into workspaces (platform, external_id) values ('console', 'x') returning id`,
-    );
-    const [m] = await queryRows<{ id: string }>(
-      db,
-      sql`insert into members (workspace_id, external_id) values (${ws!.id}, 'u') returning id`,
-    );
-    const [a] = await queryRows<{ id: string }>(
-      db,
-      sql`insert into accounts (workspace_id, name, normalized_name) values (${ws!.id}, 'A', 'a') returning id`,
-    );
+    const { ws, m, a } = await owner(db);
     const deal = async (title: string) =>
       (
         await queryRows<{ id: string }>(
