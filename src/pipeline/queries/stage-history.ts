@@ -3,6 +3,10 @@
  * every event that moved a stage, minus undo events and the events they
  * reverted (a move that was taken back never happened), on deals that still
  * exist (not void).
+ *
+ * The same rule, minus the void check, is written in SQL in the trigger that
+ * keeps `deals.reached_stages` (drizzle/0004_deal_reached_stages.sql), which
+ * the funnel reads: a change to what counts as a move must change both.
  */
 import { type SQL, sql } from 'drizzle-orm';
 import { ownerClause, type QueryScope } from './scope.ts';
