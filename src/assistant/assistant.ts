@@ -43,6 +43,7 @@ import { type AssistantDeps, resolveActor, type Session, sessionFor } from './co
 import { type EditForm, type EditValues, editForm, submitEdit } from './edit.ts';
 import { homeReplies } from './home.ts';
 import { degradedNote, messages } from './i18n/index.ts';
+import { KnownAccounts } from './knownAccounts.ts';
 import type { Actor, HandleResult, IncomingMessage, ReceiveResult, Reply } from './types.ts';
 import { type PendingState, runUpdates, storable } from './updates.ts';
 
@@ -129,6 +130,14 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   // so a live worker never loses its claim; a dead one's message is taken over after this.
   const LEASE_MS = 60_000;
 
+  // The names each message is matched against, between messages (see knownAccounts.ts).
+  const known = deps.knownAccounts ?? new KnownAccounts();
+  /** After a command, a button or an edit (a rename, a merge, an undo): read the names afresh. */
+  const forgetKnown = (actor: { platform: Platform; workspace: { externalId: string } }) =>
+    known.forget(
+      KnownAccounts.key({ platform: actor.platform, externalId: actor.workspace.externalId }),
+    );
+
   /**
    * Store a message (and its workspace and member on first sight) in one
    * round trip; with `claim`, also take it for processing right away.
@@ -136,6 +145,11 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   async function ingest(raw: IncomingMessage, claim: boolean) {
     const incoming = cleanIncoming(raw);
     const at = now();
+    const knownKey = KnownAccounts.key({
+      platform: incoming.platform,
+      externalId: incoming.workspace.externalId,
+    });
+    const cached = claim ? known.get(knownKey) : undefined;
     const input = {
       platform: incoming.platform,
       workspace: incoming.workspace,
@@ -149,13 +163,25 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       meta: incoming.meta ?? {},
       claimUntil: claim ? new Date(at.getTime() + LEASE_MS) : null,
       withHints: claim,
+      withKnown: !cached,
     };
     // Storing is idempotent (the inbox key), so a dead pooled connection is simply retried.
     const fast = await withReconnect(() => ingestIncoming(deps.db, input));
     if (fast) {
       // Keep what the platform tells us about the person current (name, timezone, rights).
       const member = await refreshMember(deps.db, fast.member, incoming.sender);
-      return { ...fast, member };
+      let hints = fast.hints;
+      if (hints && !fast.duplicate) {
+        if (!cached) known.set(knownKey, fast.workspace.id, hints.knownAccounts);
+        else if (cached.workspaceId === fast.workspace.id)
+          hints = { ...hints, knownAccounts: cached.names };
+        else {
+          // The platform workspace has a new row: read its names with the message's context.
+          known.forget(knownKey);
+          hints = undefined;
+        }
+      }
+      return { ...fast, member, ...(hints ? { hints } : {}) };
     }
     // A concurrent first message created the workspace or member: take the slower, always-correct path.
     const workspace = await ensureWorkspace(
@@ -236,7 +262,11 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     }
 
     const command = parseCommand(row.text);
-    if (command) return finish(await runCommand(deps, session, command));
+    if (command) {
+      const replies = await runCommand(deps, session, command);
+      forgetKnown(session);
+      return finish(replies);
+    }
 
     const known =
       hints ?? (await extractionContext(deps.db, session.workspace.id, session.member.id));
@@ -308,7 +338,10 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       degraded,
       previous,
     });
-    if (run.changedDeals.length) deps.onChange?.(session);
+    if (run.changedDeals.length) {
+      known.touch(KnownAccounts.key(session.workspace), session.workspace.id, run.changedAccounts);
+      deps.onChange?.(session);
+    }
     const replies = [...previous, ...run.replies];
     if (run.pending) {
       await finishInbox(deps.db, row.id, 'needs_input', {
@@ -395,6 +428,15 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   }
 
   async function handleEdited(incoming: IncomingMessage): Promise<Reply[]> {
+    try {
+      return await reread(incoming);
+    } finally {
+      forgetKnown(incoming);
+    }
+  }
+
+  /** An edited message: take back what its first reading did and read the new text. */
+  async function reread(incoming: IncomingMessage): Promise<Reply[]> {
     const row = await findInbox(deps.db, incoming);
     if (!row) return [];
     const session = await resolveActor(deps, incoming, incoming.text);
@@ -512,18 +554,38 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     process: (id) => process(id),
     handleMessage,
     handleEdited,
-    handleAction: async (actor, payload) =>
-      handleAction(deps, await resolveActor(deps, cleanActor(actor), null), payload),
+    handleAction: async (actor, payload) => {
+      try {
+        return await handleAction(deps, await resolveActor(deps, cleanActor(actor), null), payload);
+      } finally {
+        forgetKnown(actor);
+      }
+    },
     runCommand: async (actor, raw) => {
       const text = storableText(raw);
       const session = await resolveActor(deps, cleanActor(actor), text);
       const command = parseCommand(text) ?? { name: 'help' as const, args: '' };
-      return runCommand(deps, session, command);
+      try {
+        return await runCommand(deps, session, command);
+      } finally {
+        forgetKnown(actor);
+      }
     },
     editForm: async (actor, dealId) =>
       editForm(deps, await resolveActor(deps, actor, null), dealId),
-    submitEdit: async (actor, dealId, version, values) =>
-      submitEdit(deps, await resolveActor(deps, actor, null), dealId, version, values),
+    submitEdit: async (actor, dealId, version, values) => {
+      try {
+        return await submitEdit(
+          deps,
+          await resolveActor(deps, actor, null),
+          dealId,
+          version,
+          values,
+        );
+      } finally {
+        forgetKnown(actor);
+      }
+    },
     isWatched,
     followsThread,
     async unanswered(platform, withinMs = 3_600_000) {

@@ -13,6 +13,7 @@ import {
 } from '../pipeline/workspaces.ts';
 import type { Extractor } from '../understand/extraction.ts';
 import { type Messages, messages, pickLocale } from './i18n/index.ts';
+import type { KnownAccounts } from './knownAccounts.ts';
 import type { Actor, Reply, Tone } from './types.ts';
 
 /** Answers pipeline questions; the questions issue plugs its router and LLM in here. */
@@ -34,6 +35,8 @@ export interface AssistantDeps {
   onChange?: (session: Session) => void;
   /** Minutes during which an edited message is re-read (default 10). */
   editWindowMinutes?: number;
+  /** Known account names kept between messages (tests pass one with their own clock). */
+  knownAccounts?: KnownAccounts;
 }
 
 export interface Session {

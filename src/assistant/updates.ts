@@ -56,6 +56,8 @@ export interface RunResult {
   pending: PendingState | null;
   /** Deals written by this run. */
   changedDeals: string[];
+  /** Names of the accounts of those deals, as stored. */
+  changedAccounts: string[];
   /** True when the last write also marked the inbox row processed (no further write needed). */
   finished: boolean;
 }
@@ -75,6 +77,7 @@ export async function runUpdates(
   const { updates, inboxId, degraded } = input;
   const replies: Reply[] = [];
   const changedDeals: string[] = [];
+  const changedAccounts: string[] = [];
   const base = { workspace: session.workspace, member: session.member, now: session.now, inboxId };
   const note: Reply[] = degraded
     ? [{ kind: 'text', locale: session.locale, text: degraded, tone: 'info' }]
@@ -111,6 +114,7 @@ export async function runUpdates(
     const outcome = await applyUpdate(deps.db, base, update, options);
     if (outcome.status === 'applied') {
       changedDeals.push(outcome.deal.id);
+      changedAccounts.push(outcome.account.name);
       replies.push(applied ?? (await appliedReply(deps.db, session, outcome)));
       finished = last && inboxId !== null;
       continue;
@@ -129,12 +133,13 @@ export async function runUpdates(
           degraded,
         },
         changedDeals,
+        changedAccounts,
         finished: false,
       };
     }
     if (outcome.status === 'not_allowed' && outcome.reason === 'read_only') break;
   }
-  return { replies: [...replies, ...note], pending: null, changedDeals, finished };
+  return { replies: [...replies, ...note], pending: null, changedDeals, changedAccounts, finished };
 }
 
 async function ownerName(db: Executor, session: Session, ownerId: string): Promise<string> {

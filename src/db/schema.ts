@@ -172,7 +172,8 @@ export const deals = pgTable(
   },
   (t) => [
     index('deals_workspace_stage_idx').on(t.workspaceId, t.status, t.stage),
-    index('deals_workspace_owner_idx').on(t.workspaceId, t.ownerId, t.status),
+    // With the activity last, a rep's most recent open deals are read in order (the extractor's context).
+    index('deals_workspace_owner_idx').on(t.workspaceId, t.ownerId, t.status, t.lastActivityAt),
     index('deals_workspace_next_due_idx').on(t.workspaceId, t.nextStepDue),
     index('deals_workspace_activity_idx').on(t.workspaceId, t.lastActivityAt),
     index('deals_workspace_close_idx').on(t.workspaceId, t.closeDate),

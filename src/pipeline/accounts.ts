@@ -34,7 +34,7 @@ export async function resolveAccount(
     .where(
       and(
         eq(accounts.workspaceId, workspaceId),
-        sql`(${accounts.normalizedName} = ${normalizedName} or ${normalizedName} = any(${accounts.aliases}))`,
+        sql`(${accounts.normalizedName} = ${normalizedName} or ${accounts.aliases} @> array[${normalizedName}::text])`,
       ),
     )
     .limit(2);

@@ -265,7 +265,8 @@ async function readByAccountKey(
     db,
     sql`with acc as (
           select * from accounts
-          where workspace_id = ${workspaceId} and (normalized_name = ${key} or ${key} = any(aliases))
+          where workspace_id = ${workspaceId}
+            and (normalized_name = ${key} or aliases @> array[${key}::text])
           limit 2)
         select row_to_json(acc) as account,
           (select coalesce(json_agg(row_to_json(d) order by d.last_activity_at desc), '[]'::json)

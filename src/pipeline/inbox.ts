@@ -196,6 +196,8 @@ export interface IngestInput {
   claimUntil: Date | null;
   /** Also return the extractor's hints (known accounts, the member's open deals). */
   withHints?: boolean;
+  /** With the hints, also read the workspace's known account names (false: the caller has them). */
+  withKnown?: boolean;
 }
 
 export interface IngestResult {
@@ -266,7 +268,7 @@ export async function ingestIncoming(
           on conflict (platform, channel, message_id) do nothing
           returning *)
         select row_to_json(ws) as ws, row_to_json(m) as m, (select row_to_json(ib) from ib) as ib
-          ${input.withHints ? sql`, ${extractionHintsSql(sql`ws.id`, sql`m.id`)}` : sql``}
+          ${input.withHints ? sql`, ${extractionHintsSql(sql`ws.id`, sql`m.id`, { known: input.withKnown !== false })}` : sql``}
         from ws, m`,
   );
   const r = rows[0];

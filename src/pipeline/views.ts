@@ -259,8 +259,11 @@ export async function dealForMessage(
   return rows.length === 1 && rows[0] ? rows[0].deal_id : null;
 }
 
+/** How many of a workspace's most recently active account names an extractor is given. */
+export const KNOWN_ACCOUNTS_LIMIT = 200;
+
 export interface ExtractionHints {
-  knownAccounts: string[];
+  knownAccounts: readonly string[];
   openDeals: { account: string; stage: string; dealId: string }[];
 }
 
@@ -269,17 +272,25 @@ export interface ExtractionHints {
  * account names and the member's open deals, as two JSON columns `known` and
  * `open`. Embedded in the message-ingest statement so it costs no round trip.
  */
-export function extractionHintsSql(workspaceId: SQL, memberId: SQL): SQL {
-  // The 200 most recent accounts are chosen before their names are looked up,
+export function extractionHintsSql(
+  workspaceId: SQL,
+  memberId: SQL,
+  options: { known?: boolean } = {},
+): SQL {
+  // The most recent accounts are chosen before their names are looked up,
   // one index probe each (a join let the planner scan every account).
-  return sql`(select coalesce(json_agg((select a.name from accounts a where a.id = r.account_id)
+  const known =
+    options.known === false
+      ? sql`null::json as known`
+      : sql`(select coalesce(json_agg((select a.name from accounts a where a.id = r.account_id)
                                   order by r.t desc), '[]'::json) from (
              select account_id, max(last_activity_at) as t from (
                select account_id, last_activity_at from deals
                where workspace_id = ${workspaceId} and status <> 'void'
-               order by last_activity_at desc limit 400) recent
+               order by last_activity_at desc limit ${sql.raw(String(2 * KNOWN_ACCOUNTS_LIMIT))}) recent
              group by account_id
-             order by t desc limit 200) r) as known,
+             order by t desc limit ${sql.raw(String(KNOWN_ACCOUNTS_LIMIT))}) r) as known`;
+  return sql`${known},
           (select coalesce(json_agg(json_build_object('account', a.name, 'stage', d.stage, 'dealId', d.id)
                                     order by d.last_activity_at desc), '[]'::json)
            from (select id, account_id, stage, last_activity_at from deals

@@ -51,11 +51,6 @@ interface Candidate extends Span {
   known: boolean;
 }
 
-interface KnownIndex {
-  variants: readonly { readonly text: string; readonly latin: boolean; readonly key: string }[];
-  byKey: Map<string, string>;
-}
-
 interface KnownName {
   key: string;
   variants: { text: string; latin: boolean; key: string; variantKey: string }[];
@@ -68,48 +63,60 @@ const knownName = memoizeString((name: string): KnownName | null => {
   const variants: KnownName['variants'] = [];
   for (const v of [name, stripLegalSuffix(name), coreName(name)]) {
     const text = asciiLower(v.trim());
-    if (text.length < 2) continue;
+    if (text.length < 2 || variants.some((x) => x.text === text)) continue;
     variants.push({ text, latin: !/[\u3400-\u9fff]/.test(text), key, variantKey: accountKey(v) });
   }
   return { key, variants };
 });
 
-function indexKnown(names: readonly string[]): KnownIndex {
-  const variants: KnownName['variants'] = [];
-  const byKey = new Map<string, string>();
-  const seen = new Set<string>();
-  for (const raw of names) {
-    const name = raw.trim();
-    if (!name) continue;
-    const known = knownName(name);
-    if (!known) continue;
-    byKey.set(known.key, known.key);
-    for (const v of known.variants) {
-      if (seen.has(v.text)) continue;
-      seen.add(v.text);
-      byKey.set(v.variantKey, known.key);
-      variants.push(v);
+/**
+ * The known names of one message, most recent first. A message needs only a
+ * few lookups, so they scan the names rather than build maps of a few hundred
+ * entries for every message.
+ */
+class KnownIndex {
+  readonly names: readonly KnownName[];
+
+  constructor(raw: readonly string[]) {
+    const names: KnownName[] = [];
+    for (const r of raw) {
+      const known = knownName(r.trim());
+      if (known) names.push(known);
     }
+    this.names = names;
   }
-  return { variants, byKey };
+
+  /** The known account a key stands for: a name with that key, else the first with a variant of it. */
+  get(key: string): string | undefined {
+    for (const n of this.names) if (n.key === key) return key;
+    for (const n of this.names) for (const v of n.variants) if (v.variantKey === key) return n.key;
+    return undefined;
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
 }
 
+/** Where known names occur; when two names share a spelling, the earlier one's comes first. */
 function findKnown(lower: string, text: string, index: KnownIndex): Candidate[] {
   const out: Candidate[] = [];
-  for (const v of index.variants) {
-    let from = 0;
-    for (;;) {
-      const at = lower.indexOf(v.text, from);
-      if (at < 0) break;
-      from = at + 1;
-      const end = at + v.text.length;
-      if (
-        v.latin &&
-        (/[a-z0-9]/i.test(lower[at - 1] ?? '') || /[a-z0-9]/i.test(lower[end] ?? ''))
-      ) {
-        continue;
+  for (const n of index.names) {
+    for (const v of n.variants) {
+      let from = 0;
+      for (;;) {
+        const at = lower.indexOf(v.text, from);
+        if (at < 0) break;
+        from = at + 1;
+        const end = at + v.text.length;
+        if (
+          v.latin &&
+          (/[a-z0-9]/i.test(lower[at - 1] ?? '') || /[a-z0-9]/i.test(lower[end] ?? ''))
+        ) {
+          continue;
+        }
+        out.push({ start: at, end, name: text.slice(at, end), key: v.key, known: true });
       }
-      out.push({ start: at, end, name: text.slice(at, end), key: v.key, known: true });
     }
   }
   return out;
@@ -271,7 +278,7 @@ export function findAccounts(
     stageNames.some(
       (n) => asciiLower(name) === n || (/[\u3400-\u9fff]/.test(n) && name.includes(n)),
     );
-  const known = indexKnown([
+  const known = new KnownIndex([
     ...ctx.knownAccounts,
     ...ctx.openDeals.slice(0, 20).map((d) => d.account),
   ]);
@@ -284,17 +291,13 @@ export function findAccounts(
     if (c.known) return true;
     if (blocked.some((b) => overlaps(b, c))) return false;
     if (isStageName(c.name)) return false;
-    if (
-      /^[A-Za-z]/.test(c.name) &&
-      isFirstName(c.name.split(/\s/)[0]!) &&
-      !known.byKey.has(c.key)
-    ) {
+    if (/^[A-Za-z]/.test(c.name) && isFirstName(c.name.split(/\s/)[0]!) && !known.has(c.key)) {
       return false;
     }
     return c.name.trim().length >= 2;
   });
   for (const c of candidates) {
-    const k = known.byKey.get(c.key) ?? known.byKey.get(accountKey(coreName(c.name)));
+    const k = known.get(c.key) ?? known.get(accountKey(coreName(c.name)));
     if (k) {
       c.key = k;
       c.known = true;
@@ -334,8 +337,8 @@ export function findAccounts(
     const span = { start, end: r.end };
     if (blocked.some((b) => overlaps(b, span)) || chosen.some((x) => overlaps(x, span))) continue;
     if (/^[A-Za-z]/.test(r.name) && isFirstName(r.name.split(/\s/)[0]!)) continue;
-    const key = known.byKey.get(accountKey(r.name)) ?? accountKey(r.name);
-    chosen.splice(i + 1, 0, { ...span, name: r.name, key, known: known.byKey.has(key) });
+    const key = known.get(accountKey(r.name)) ?? accountKey(r.name);
+    chosen.splice(i + 1, 0, { ...span, name: r.name, key, known: known.has(key) });
   }
   return chosen.sort((a, b) => a.start - b.start);
 }

@@ -1,0 +1,150 @@
+// The known account names kept between messages: written through by this process's updates, read afresh after a command or once stale, and never shared between workspaces.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Assistant, createAssistant } from '../../src/assistant/assistant.ts';
+import { KnownAccounts } from '../../src/assistant/knownAccounts.ts';
+import type { IncomingMessage } from '../../src/assistant/types.ts';
+import { silentLogger } from '../../src/log.ts';
+import type { ExtractContext, Extractor } from '../../src/understand/extraction.ts';
+import { createOfflineExtractor } from '../../src/understand/offline/index.ts';
+import { DRIVERS, openTestDatabase, type TestDatabase } from '../helpers/db.ts';
+
+describe('KnownAccounts', () => {
+  const key = KnownAccounts.key({ platform: 'slack', externalId: 'T1' });
+
+  it('serves names until they are stale, then reads afresh', () => {
+    let clock = 0;
+    const known = new KnownAccounts({ ttlMs: 1000, clock: () => clock });
+    expect(known.get(key)).toBeUndefined();
+    known.set(key, 'ws1', ['Acme', 'Globex']);
+    clock = 999;
+    expect(known.get(key)).toMatchObject({ workspaceId: 'ws1', names: ['Acme', 'Globex'] });
+    clock = 1000;
+    expect(known.get(key)).toBeUndefined();
+  });
+
+  it('moves written accounts to the front, keeps the limit, and keeps the list when nothing moved', () => {
+    const known = new KnownAccounts({ clock: () => 0 });
+    const names = Array.from({ length: 200 }, (_, i) => `Account ${i}`);
+    known.set(key, 'ws1', names);
+    known.touch(key, 'ws1', ['Account 5', 'New Co', 'New Co']);
+    const after = known.get(key)?.names ?? [];
+    expect(after.slice(0, 3)).toEqual(['Account 5', 'New Co', 'Account 0']);
+    expect(after).toHaveLength(200);
+    expect(after).not.toContain('Account 199');
+    expect(after.filter((n) => n === 'Account 5')).toHaveLength(1);
+    known.touch(key, 'ws1', ['Account 5', 'New Co']);
+    expect(known.get(key)?.names).toBe(after);
+  });
+
+  it('ignores writes for another workspace row, and forgets on request', () => {
+    const known = new KnownAccounts({ clock: () => 0 });
+    known.set(key, 'ws1', ['Acme']);
+    known.touch(key, 'ws2', ['Other Tenant Co']);
+    expect(known.get(key)?.names).toEqual(['Acme']);
+    known.forget(key);
+    expect(known.get(key)).toBeUndefined();
+  });
+
+  it('keeps at most the configured number of workspaces, dropping the oldest', () => {
+    const known = new KnownAccounts({ clock: () => 0, maxWorkspaces: 2 });
+    const k = (id: string) => KnownAccounts.key({ platform: 'slack', externalId: id });
+    known.set(k('A'), 'a', ['A1']);
+    known.set(k('B'), 'b', ['B1']);
+    known.set(k('C'), 'c', ['C1']);
+    expect(known.get(k('A'))).toBeUndefined();
+    expect(known.get(k('B'))?.names).toEqual(['B1']);
+    expect(known.get(k('C'))?.names).toEqual(['C1']);
+  });
+});
+
+describe.each(DRIVERS)('known accounts in the assistant on %s', (driver) => {
+  let t: TestDatabase;
+  let clock = 0;
+  let seen: ExtractContext[] = [];
+  let one: Assistant;
+  let other: Assistant;
+  let seq = 0;
+  const now = new Date('2026-11-24T15:00:00Z');
+
+  /** The offline extractor, recording the context each message came with. */
+  function recording(): Extractor {
+    const offline = createOfflineExtractor();
+    return {
+      name: 'recording',
+      extract(text, ctx) {
+        seen.push(ctx);
+        return offline.extract(text, ctx);
+      },
+    };
+  }
+  const make = (knownAccounts: KnownAccounts) =>
+    createAssistant({
+      db: t.db,
+      extractor: recording(),
+      defaults: { timezone: 'UTC', locale: 'en', currency: 'USD' },
+      logger: silentLogger,
+      now: () => now,
+      knownAccounts,
+    });
+
+  beforeAll(async () => {
+    t = await openTestDatabase(driver);
+    // Two replicas of the bot on one database, each with its own names.
+    one = make(new KnownAccounts({ ttlMs: 30_000, clock: () => clock }));
+    other = make(new KnownAccounts({ ttlMs: 30_000, clock: () => clock }));
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const msg = (team: string, text: string): IncomingMessage => ({
+    platform: 'slack',
+    workspace: { externalId: team, name: team },
+    sender: { externalId: `${team}-rep`, displayName: 'Rep' },
+    channel: 'D1',
+    messageId: `k${++seq}`,
+    text,
+    sentAt: now,
+  });
+  /** The known names the extractor was given for one message. */
+  async function knownFor(bot: Assistant, team: string, text: string): Promise<readonly string[]> {
+    seen = [];
+    const r = await bot.handleMessage(msg(team, text));
+    expect(r.status).toBe('processed');
+    expect(seen).toHaveLength(1);
+    return seen[0]?.knownAccounts ?? [];
+  }
+
+  it('puts an account this replica just wrote first, without waiting for a fresh read', async () => {
+    expect(await knownFor(one, 'KA', 'met Acme Robotics, 50k, follow up Friday')).toEqual([]);
+    // The list is now held: the first message read it (empty), the write went through.
+    expect(await knownFor(one, 'KA', 'met Globex Labs, 20k')).toEqual(['Acme Robotics']);
+    expect(await knownFor(one, 'KA', 'thanks')).toEqual(['Globex Labs', 'Acme Robotics']);
+  });
+
+  it('sees another replica’s new account once its names are stale, or right after a command', async () => {
+    await knownFor(other, 'KA', 'met Initech Systems, 30k');
+    expect(await knownFor(one, 'KA', 'thanks')).not.toContain('Initech Systems');
+    clock += 30_000;
+    expect(await knownFor(one, 'KA', 'thanks')).toContain('Initech Systems');
+
+    await knownFor(other, 'KA', 'met Hooli Cloud, 40k');
+    expect(await knownFor(one, 'KA', 'thanks')).not.toContain('Hooli Cloud');
+    const help = await one.handleMessage(msg('KA', 'help'));
+    expect(help.status).toBe('processed');
+    expect(await knownFor(one, 'KA', 'thanks')).toContain('Hooli Cloud');
+  });
+
+  it('never gives one workspace’s names to another, whichever replica answers', async () => {
+    expect(await knownFor(one, 'KB', 'met Umbrella Health, 10k')).toEqual([]);
+    const b = await knownFor(one, 'KB', 'thanks');
+    expect(b).toEqual(['Umbrella Health']);
+    const a = await knownFor(one, 'KA', 'thanks');
+    expect(a).not.toContain('Umbrella Health');
+    expect(a).toContain('Acme Robotics');
+    // A bare mention of the other workspace's account is not an update there.
+    seen = [];
+    const r = await one.handleMessage(msg('KB', 'Acme Robotics'));
+    expect(r.replies.some((x) => x.kind === 'change')).toBe(false);
+  });
+});
