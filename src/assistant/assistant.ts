@@ -139,6 +139,36 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     );
 
   /**
+   * The extractor's hints for a message just stored: what the ingest read,
+   * with what this process already held in its place. When a held part was
+   * read for another workspace or member row (one was replaced), nothing is
+   * returned and the message reads its hints afresh.
+   */
+  function knownHints(
+    fast: { workspace: Workspace; member: Member; hints?: ExtractionHints | undefined },
+    names: ReturnType<KnownAccounts['get']>,
+    open: ReturnType<KnownAccounts['openDeals']>,
+  ): ExtractionHints | undefined {
+    const key = KnownAccounts.key(fast.workspace);
+    const read = fast.hints;
+    if (!read) return undefined;
+    const ws = fast.workspace.id;
+    if (
+      (names && names.workspaceId !== ws) ||
+      (open && (open.workspaceId !== ws || open.memberId !== fast.member.id))
+    ) {
+      known.forget(key);
+      return undefined;
+    }
+    if (!names) known.set(key, ws, read.knownAccounts);
+    if (!open) known.setOpenDeals(key, ws, fast.member, read.openDeals);
+    return {
+      knownAccounts: names ? names.names : read.knownAccounts,
+      openDeals: open ? open.deals : read.openDeals,
+    };
+  }
+
+  /**
    * Store a message (and its workspace and member on first sight) in one
    * round trip; with `claim`, also take it for processing right away.
    */
@@ -150,6 +180,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       externalId: incoming.workspace.externalId,
     });
     const cached = claim ? known.get(knownKey) : undefined;
+    const cachedOpen = claim ? known.openDeals(knownKey, incoming.sender.externalId) : undefined;
     const input = {
       platform: incoming.platform,
       workspace: incoming.workspace,
@@ -164,24 +195,15 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       claimUntil: claim ? new Date(at.getTime() + LEASE_MS) : null,
       withHints: claim,
       withKnown: !cached,
+      withOpen: !cachedOpen,
     };
     // Storing is idempotent (the inbox key), so a dead pooled connection is simply retried.
     const fast = await withReconnect(() => ingestIncoming(deps.db, input));
     if (fast) {
       // Keep what the platform tells us about the person current (name, timezone, rights).
       const member = await refreshMember(deps.db, fast.member, incoming.sender);
-      let hints = fast.hints;
-      if (hints && !fast.duplicate) {
-        if (!cached) known.set(knownKey, fast.workspace.id, hints.knownAccounts);
-        else if (cached.workspaceId === fast.workspace.id)
-          hints = { ...hints, knownAccounts: cached.names };
-        else {
-          // The platform workspace has a new row: read its names with the message's context.
-          known.forget(knownKey);
-          hints = undefined;
-        }
-      }
-      return { ...fast, member, ...(hints ? { hints } : {}) };
+      const hints = fast.duplicate ? undefined : knownHints(fast, cached, cachedOpen);
+      return { ...fast, member, hints };
     }
     // A concurrent first message created the workspace or member: take the slower, always-correct path.
     const workspace = await ensureWorkspace(
@@ -339,7 +361,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       previous,
     });
     if (run.changedDeals.length) {
-      known.touch(KnownAccounts.key(session.workspace), session.workspace.id, run.changedAccounts);
+      known.written(KnownAccounts.key(session.workspace), session.workspace.id, run.written);
       deps.onChange?.(session);
     }
     const replies = [...previous, ...run.replies];

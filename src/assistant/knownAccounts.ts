@@ -1,38 +1,54 @@
 /**
- * The account names an extractor matches each message against (a workspace's
- * most recently active accounts, see `extractionHintsSql`), kept in the
- * process between messages. Reading them costs a sort over the workspace's
- * recent deals and a lookup per name on every message; they change far less
- * often than messages arrive.
+ * What an extractor is told with each message (see `extractionHintsSql`): a
+ * workspace's most recently active account names, and the sender's most
+ * recently active open deals. Kept in the process between messages: reading
+ * them costs two sorted index scans and a lookup per name on every message,
+ * and they change far less often than messages arrive.
  *
- * - Updates this process applies are written through: their accounts move
- *   to the front, and past the limit the least recent one drops out, as the
- *   database would order them.
- * - Commands, buttons and edits can rename, merge or undo: the workspace's
- *   entry is dropped and read again with the next message.
- * - Other replicas and the command line write too, so an entry is read afresh
- *   at most `ttlMs` after it was read. A stale name only decides whether a
- *   bare mention of it counts as an update; deals are always resolved from the
- *   database.
+ * - Updates this process applies are written through: the deal moves to the
+ *   front of its owner's open deals (or leaves them once closed), its account
+ *   to the front of the names, and past the limits the least recent drop out,
+ *   as the database would order them.
+ * - Commands, buttons and edits can rename, merge, reassign or undo: the
+ *   workspace's entry is dropped and read again with the next message.
+ * - Other replicas and the command line write too, so each part is read
+ *   afresh at most `ttlMs` after it was read. Hints only steer reading: a
+ *   stale one decides whether a bare mention counts as an update or which
+ *   deal "they" means to a model, and every write resolves its account and
+ *   deal, and checks the member's rights, in the database.
  *
- * Entries are keyed by the platform's workspace id and hold the workspace row
- * id they were read for, so one tenant's names never reach another's
- * extractor even if a workspace row is replaced.
+ * Entries are keyed by the platform's workspace and user ids and hold the row
+ * ids they were read for, so one tenant's or member's hints never reach
+ * another's extractor even if a row is replaced.
  */
-import { KNOWN_ACCOUNTS_LIMIT } from '../pipeline/views.ts';
+import type { Deal } from '../db/schema.ts';
+import { type ExtractionHints, KNOWN_ACCOUNTS_LIMIT, OPEN_DEALS_LIMIT } from '../pipeline/views.ts';
+
+type OpenDeal = ExtractionHints['openDeals'][number];
+
+interface Part<T> {
+  value: T;
+  expires: number;
+}
 
 interface Entry {
   workspaceId: string;
   /** Never mutated once handed out: a change makes a new array (extractors may cache by identity). */
-  names: readonly string[];
-  expires: number;
+  names?: Part<readonly string[]>;
+  /** By the member's platform id. */
+  members: Map<string, Part<readonly OpenDeal[]> & { memberId: string }>;
 }
 
+/** A deal this process just wrote, as it now stands. */
+export type WrittenDeal = Pick<Deal, 'id' | 'stage' | 'status' | 'ownerId'> & { account: string };
+
 export interface KnownAccountsOptions {
-  /** How long names read from the database are trusted (default 30 s). */
+  /** How long hints read from the database are trusted (default 30 s). */
   ttlMs?: number;
   /** Workspaces kept at most; past it the oldest entry goes (default 1,000). */
   maxWorkspaces?: number;
+  /** Members kept per workspace at most (default 1,000). */
+  maxMembers?: number;
   /** Monotonic milliseconds (tests pass their own). */
   clock?: () => number;
 }
@@ -41,11 +57,13 @@ export class KnownAccounts {
   readonly #entries = new Map<string, Entry>();
   readonly #ttlMs: number;
   readonly #max: number;
+  readonly #maxMembers: number;
   readonly #clock: () => number;
 
   constructor(options: KnownAccountsOptions = {}) {
     this.#ttlMs = options.ttlMs ?? 30_000;
     this.#max = options.maxWorkspaces ?? 1_000;
+    this.#maxMembers = options.maxMembers ?? 1_000;
     this.#clock = options.clock ?? (() => performance.now());
   }
 
@@ -54,39 +72,99 @@ export class KnownAccounts {
     return `${workspace.platform}\u0000${workspace.externalId}`;
   }
 
-  /** The names last read for a platform workspace, while still fresh. */
+  #fresh<T extends Part<unknown>>(part: T | undefined): T | undefined {
+    return part && this.#clock() < part.expires ? part : undefined;
+  }
+
+  /** The account names last read for a platform workspace, while still fresh. */
   get(key: string): { workspaceId: string; names: readonly string[] } | undefined {
     const e = this.#entries.get(key);
-    if (!e) return undefined;
-    if (this.#clock() >= e.expires) {
+    const names = this.#fresh(e?.names);
+    return e && names ? { workspaceId: e.workspaceId, names: names.value } : undefined;
+  }
+
+  /** A member's open deals last read, while still fresh. */
+  openDeals(
+    key: string,
+    memberExternalId: string,
+  ): { workspaceId: string; memberId: string; deals: readonly OpenDeal[] } | undefined {
+    const e = this.#entries.get(key);
+    const m = this.#fresh(e?.members.get(memberExternalId));
+    return e && m
+      ? { workspaceId: e.workspaceId, memberId: m.memberId, deals: m.value }
+      : undefined;
+  }
+
+  #entry(key: string, workspaceId: string): Entry {
+    let e = this.#entries.get(key);
+    if (e && e.workspaceId !== workspaceId) e = undefined;
+    if (!e) {
       this.#entries.delete(key);
-      return undefined;
+      if (this.#entries.size >= this.#max) {
+        const oldest = this.#entries.keys().next().value;
+        if (oldest !== undefined) this.#entries.delete(oldest);
+      }
+      e = { workspaceId, members: new Map() };
+      this.#entries.set(key, e);
     }
     return e;
   }
 
   /** Names just read from the database for this workspace. */
   set(key: string, workspaceId: string, names: readonly string[]): void {
-    this.#entries.delete(key);
-    if (this.#entries.size >= this.#max) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
+    this.#entry(key, workspaceId).names = {
+      value: names.slice(0, KNOWN_ACCOUNTS_LIMIT),
+      expires: this.#clock() + this.#ttlMs,
+    };
+  }
+
+  /** A member's open deals just read from the database. */
+  setOpenDeals(
+    key: string,
+    workspaceId: string,
+    member: { id: string; externalId: string },
+    deals: readonly OpenDeal[],
+  ): void {
+    const members = this.#entry(key, workspaceId).members;
+    members.delete(member.externalId);
+    if (members.size >= this.#maxMembers) {
+      const oldest = members.keys().next().value;
+      if (oldest !== undefined) members.delete(oldest);
     }
-    this.#entries.set(key, {
-      workspaceId,
-      names: names.slice(0, KNOWN_ACCOUNTS_LIMIT),
+    members.set(member.externalId, {
+      memberId: member.id,
+      value: deals.slice(0, OPEN_DEALS_LIMIT),
       expires: this.#clock() + this.#ttlMs,
     });
   }
 
-  /** Accounts this process just wrote to: they are now the workspace's most recent, first. */
-  touch(key: string, workspaceId: string, names: readonly string[]): void {
+  /** Deals this process just wrote, in order: they and their accounts are now the most recent. */
+  written(key: string, workspaceId: string, deals: readonly WrittenDeal[]): void {
     const e = this.#entries.get(key);
-    if (!e || e.workspaceId !== workspaceId) return;
-    const first = [...new Set(names.filter(Boolean))];
-    if (!first.length || first.every((n, i) => e.names[i] === n)) return;
-    const moved = new Set(first);
-    e.names = [...first, ...e.names.filter((n) => !moved.has(n))].slice(0, KNOWN_ACCOUNTS_LIMIT);
+    if (!e || e.workspaceId !== workspaceId || !deals.length) return;
+    const latest = [...deals].reverse();
+    if (e.names) {
+      const first = [...new Set(latest.map((d) => d.account).filter(Boolean))];
+      if (!first.every((n, i) => e.names?.value[i] === n)) {
+        const moved = new Set(first);
+        e.names = {
+          ...e.names,
+          value: [...first, ...e.names.value.filter((n) => !moved.has(n))].slice(
+            0,
+            KNOWN_ACCOUNTS_LIMIT,
+          ),
+        };
+      }
+    }
+    for (const m of e.members.values()) {
+      const ids = new Set(deals.map((d) => d.id));
+      const own = latest
+        .filter((d) => d.status === 'open' && d.ownerId === m.memberId)
+        .filter((d, i, all) => all.findIndex((x) => x.id === d.id) === i)
+        .map((d) => ({ account: d.account, stage: d.stage, dealId: d.id }));
+      if (!own.length && !m.value.some((d) => ids.has(d.dealId))) continue;
+      m.value = [...own, ...m.value.filter((d) => !ids.has(d.dealId))].slice(0, OPEN_DEALS_LIMIT);
+    }
   }
 
   forget(key: string): void {

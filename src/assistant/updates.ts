@@ -5,6 +5,7 @@
  * is applied twice. When one needs the user to choose (which account, which
  * deal), the rest wait in the row's `pending` state until the choice arrives.
  */
+
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../db/connect.ts';
 import { type Account, type Deal, members } from '../db/schema.ts';
@@ -17,6 +18,7 @@ import {
 import type { DealUpdate } from '../understand/extraction.ts';
 import type { AssistantDeps, Session } from './context.ts';
 import { formatMoney, stageLabel } from './format.ts';
+import type { WrittenDeal } from './knownAccounts.ts';
 import { encodePayload } from './payloads.ts';
 import { changeReply } from './replies.ts';
 import type { Reply } from './types.ts';
@@ -56,8 +58,8 @@ export interface RunResult {
   pending: PendingState | null;
   /** Deals written by this run. */
   changedDeals: string[];
-  /** Names of the accounts of those deals, as stored. */
-  changedAccounts: string[];
+  /** Those deals as they now stand, in the order written. */
+  written: WrittenDeal[];
   /** True when the last write also marked the inbox row processed (no further write needed). */
   finished: boolean;
 }
@@ -77,7 +79,7 @@ export async function runUpdates(
   const { updates, inboxId, degraded } = input;
   const replies: Reply[] = [];
   const changedDeals: string[] = [];
-  const changedAccounts: string[] = [];
+  const written: WrittenDeal[] = [];
   const base = { workspace: session.workspace, member: session.member, now: session.now, inboxId };
   const note: Reply[] = degraded
     ? [{ kind: 'text', locale: session.locale, text: degraded, tone: 'info' }]
@@ -114,7 +116,8 @@ export async function runUpdates(
     const outcome = await applyUpdate(deps.db, base, update, options);
     if (outcome.status === 'applied') {
       changedDeals.push(outcome.deal.id);
-      changedAccounts.push(outcome.account.name);
+      const { id, stage, status, ownerId } = outcome.deal;
+      written.push({ id, stage, status, ownerId, account: outcome.account.name });
       replies.push(applied ?? (await appliedReply(deps.db, session, outcome)));
       finished = last && inboxId !== null;
       continue;
@@ -133,13 +136,13 @@ export async function runUpdates(
           degraded,
         },
         changedDeals,
-        changedAccounts,
+        written,
         finished: false,
       };
     }
     if (outcome.status === 'not_allowed' && outcome.reason === 'read_only') break;
   }
-  return { replies: [...replies, ...note], pending: null, changedDeals, changedAccounts, finished };
+  return { replies: [...replies, ...note], pending: null, changedDeals, written, finished };
 }
 
 async function ownerName(db: Executor, session: Session, ownerId: string): Promise<string> {

@@ -40,11 +40,17 @@ export interface LocalParts {
 
 const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
+/** The last reading per timezone: one message asks about the same instant several times. */
+const lastReading = new Map<string, { time: number; parts: LocalParts }>();
+
 /** The wall-clock reading of an instant in a timezone. */
 export function localParts(instant: Date, timeZone: string): LocalParts {
+  const time = instant.getTime();
+  const last = lastReading.get(timeZone);
+  if (last?.time === time) return { ...last.parts };
   const out: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(instant)) out[p.type] = p.value;
-  return {
+  const parts: LocalParts = {
     year: Number(out.year),
     month: Number(out.month),
     day: Number(out.day),
@@ -53,6 +59,9 @@ export function localParts(instant: Date, timeZone: string): LocalParts {
     second: Number(out.second),
     weekday: WEEKDAYS[out.weekday ?? 'Sun'] ?? 0,
   };
+  // Bounded like the formatters: one entry per timezone in use.
+  if (!Number.isNaN(time)) lastReading.set(timeZone, { time, parts: { ...parts } });
+  return parts;
 }
 
 const validZones = new Map<string, boolean>();

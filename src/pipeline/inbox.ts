@@ -198,6 +198,8 @@ export interface IngestInput {
   withHints?: boolean;
   /** With the hints, also read the workspace's known account names (false: the caller has them). */
   withKnown?: boolean;
+  /** With the hints, also read the member's open deals (false: the caller has them). */
+  withOpen?: boolean;
 }
 
 export interface IngestResult {
@@ -268,7 +270,14 @@ export async function ingestIncoming(
           on conflict (platform, channel, message_id) do nothing
           returning *)
         select row_to_json(ws) as ws, row_to_json(m) as m, (select row_to_json(ib) from ib) as ib
-          ${input.withHints ? sql`, ${extractionHintsSql(sql`ws.id`, sql`m.id`, { known: input.withKnown !== false })}` : sql``}
+          ${
+            input.withHints
+              ? sql`, ${extractionHintsSql(sql`ws.id`, sql`m.id`, {
+                  known: input.withKnown !== false,
+                  open: input.withOpen !== false,
+                })}`
+              : sql``
+          }
         from ws, m`,
   );
   const r = rows[0];

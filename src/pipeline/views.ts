@@ -261,10 +261,12 @@ export async function dealForMessage(
 
 /** How many of a workspace's most recently active account names an extractor is given. */
 export const KNOWN_ACCOUNTS_LIMIT = 200;
+/** How many of the member's most recently active open deals an extractor is given. */
+export const OPEN_DEALS_LIMIT = 20;
 
 export interface ExtractionHints {
   knownAccounts: readonly string[];
-  openDeals: { account: string; stage: string; dealId: string }[];
+  openDeals: readonly { account: string; stage: string; dealId: string }[];
 }
 
 /**
@@ -275,7 +277,7 @@ export interface ExtractionHints {
 export function extractionHintsSql(
   workspaceId: SQL,
   memberId: SQL,
-  options: { known?: boolean } = {},
+  options: { known?: boolean; open?: boolean } = {},
 ): SQL {
   // The most recent accounts are chosen before their names are looked up,
   // one index probe each (a join let the planner scan every account).
@@ -290,13 +292,16 @@ export function extractionHintsSql(
                order by last_activity_at desc limit ${sql.raw(String(2 * KNOWN_ACCOUNTS_LIMIT))}) recent
              group by account_id
              order by t desc limit ${sql.raw(String(KNOWN_ACCOUNTS_LIMIT))}) r) as known`;
-  return sql`${known},
-          (select coalesce(json_agg(json_build_object('account', a.name, 'stage', d.stage, 'dealId', d.id)
+  const open =
+    options.open === false
+      ? sql`null::json as open`
+      : sql`(select coalesce(json_agg(json_build_object('account', a.name, 'stage', d.stage, 'dealId', d.id)
                                     order by d.last_activity_at desc), '[]'::json)
            from (select id, account_id, stage, last_activity_at from deals
                  where workspace_id = ${workspaceId} and owner_id = ${memberId} and status = 'open'
-                 order by last_activity_at desc limit 20) d
+                 order by last_activity_at desc limit ${sql.raw(String(OPEN_DEALS_LIMIT))}) d
            join accounts a on a.id = d.account_id) as open`;
+  return sql`${known}, ${open}`;
 }
 
 export function parseHints(row: { known: unknown; open: unknown } | undefined): ExtractionHints {

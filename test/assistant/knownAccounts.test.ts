@@ -22,24 +22,57 @@ describe('KnownAccounts', () => {
     expect(known.get(key)).toBeUndefined();
   });
 
+  const deal = (id: string, account: string, ownerId = 'm1', status = 'open' as const) => ({
+    id,
+    account,
+    stage: 'proposal',
+    status,
+    ownerId,
+  });
+
   it('moves written accounts to the front, keeps the limit, and keeps the list when nothing moved', () => {
     const known = new KnownAccounts({ clock: () => 0 });
     const names = Array.from({ length: 200 }, (_, i) => `Account ${i}`);
     known.set(key, 'ws1', names);
-    known.touch(key, 'ws1', ['Account 5', 'New Co', 'New Co']);
+    // Written in this order: the last written is the most recent.
+    known.written(key, 'ws1', [
+      deal('d1', 'New Co'),
+      deal('d2', 'New Co'),
+      deal('d3', 'Account 5'),
+    ]);
     const after = known.get(key)?.names ?? [];
     expect(after.slice(0, 3)).toEqual(['Account 5', 'New Co', 'Account 0']);
     expect(after).toHaveLength(200);
     expect(after).not.toContain('Account 199');
     expect(after.filter((n) => n === 'Account 5')).toHaveLength(1);
-    known.touch(key, 'ws1', ['Account 5', 'New Co']);
+    known.written(key, 'ws1', [deal('d1', 'New Co'), deal('d3', 'Account 5')]);
     expect(known.get(key)?.names).toBe(after);
+  });
+
+  it('keeps each member’s open deals in order: written first, closed ones out, others’ untouched', () => {
+    const known = new KnownAccounts({ clock: () => 0 });
+    const open = (id: string, account: string) => ({ account, stage: 'proposal', dealId: id });
+    known.setOpenDeals(key, 'ws1', { id: 'm1', externalId: 'U1' }, [
+      open('a', 'A'),
+      open('b', 'B'),
+    ]);
+    known.setOpenDeals(key, 'ws1', { id: 'm2', externalId: 'U2' }, [open('c', 'C')]);
+    known.written(key, 'ws1', [
+      deal('b', 'B'),
+      deal('n', 'N'),
+      deal('a', 'A', 'm1', 'won' as never),
+      deal('c', 'C', 'm1'),
+    ]);
+    // c moved to m1 (a manager reassigned it); a was won; n is new; latest first.
+    expect(known.openDeals(key, 'U1')?.deals.map((d) => d.dealId)).toEqual(['c', 'n', 'b']);
+    expect(known.openDeals(key, 'U2')?.deals).toEqual([]);
+    expect(known.openDeals(key, 'U3')).toBeUndefined();
   });
 
   it('ignores writes for another workspace row, and forgets on request', () => {
     const known = new KnownAccounts({ clock: () => 0 });
     known.set(key, 'ws1', ['Acme']);
-    known.touch(key, 'ws2', ['Other Tenant Co']);
+    known.written(key, 'ws2', [deal('x', 'Other Tenant Co')]);
     expect(known.get(key)?.names).toEqual(['Acme']);
     known.forget(key);
     expect(known.get(key)).toBeUndefined();
@@ -133,6 +166,25 @@ describe.each(DRIVERS)('known accounts in the assistant on %s', (driver) => {
     const help = await one.handleMessage(msg('KA', 'help'));
     expect(help.status).toBe('processed');
     expect(await knownFor(one, 'KA', 'thanks')).toContain('Hooli Cloud');
+  });
+
+  it('keeps the sender’s open deals current for its own writes, and reads another replica’s once stale', async () => {
+    const openFor = async (bot: Assistant, text: string) => {
+      seen = [];
+      await bot.handleMessage(msg('KC', text));
+      return (seen[0]?.openDeals ?? []).map((d) => d.account);
+    };
+    expect(await openFor(one, 'met Soylent Corp, 10k')).toEqual([]);
+    expect(await openFor(one, 'met Vandelay Industries, 20k')).toEqual(['Soylent Corp']);
+    expect(await openFor(one, 'thanks')).toEqual(['Vandelay Industries', 'Soylent Corp']);
+    // Written here: the won deal leaves the list at once.
+    await openFor(one, 'Vandelay Industries closed won');
+    expect(await openFor(one, 'thanks')).toEqual(['Soylent Corp']);
+    // Written by another replica: seen once the held list is stale.
+    await openFor(other, 'Soylent Corp closed won');
+    expect(await openFor(one, 'thanks')).toEqual(['Soylent Corp']);
+    clock += 30_000;
+    expect(await openFor(one, 'thanks')).toEqual([]);
   });
 
   it('never gives one workspace’s names to another, whichever replica answers', async () => {
