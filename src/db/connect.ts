@@ -4,12 +4,9 @@
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { PipebotError } from '../errors.ts';
@@ -161,6 +158,13 @@ async function openPglite(dir: string | undefined, logger?: QueryLogger): Promis
     release = lockDirectory(dir);
   }
   try {
+    // Loaded only here: the embedded database's module alone is about 40 MB of
+    // resident memory, which a bot running on Postgres need not carry.
+    const [{ PGlite }, { pg_trgm }, { drizzle: drizzlePglite }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite/contrib/pg_trgm'),
+      import('drizzle-orm/pglite'),
+    ]);
     const client = new PGlite(dir ?? 'memory://', {
       extensions: { pg_trgm },
       startParams: PGLITE_START_PARAMS,
