@@ -47,7 +47,7 @@ export interface KnownAccountsOptions {
   ttlMs?: number;
   /** Workspaces kept at most; past it the oldest entry goes (default 1,000). */
   maxWorkspaces?: number;
-  /** Members kept per workspace at most (default 1,000). */
+  /** Members kept per workspace at most (default 500). */
   maxMembers?: number;
   /** Monotonic milliseconds (tests pass their own). */
   clock?: () => number;
@@ -59,11 +59,12 @@ export class KnownAccounts {
   readonly #max: number;
   readonly #maxMembers: number;
   readonly #clock: () => number;
+  #swept = 0;
 
   constructor(options: KnownAccountsOptions = {}) {
     this.#ttlMs = options.ttlMs ?? 30_000;
     this.#max = options.maxWorkspaces ?? 1_000;
-    this.#maxMembers = options.maxMembers ?? 1_000;
+    this.#maxMembers = options.maxMembers ?? 500;
     this.#clock = options.clock ?? (() => performance.now());
   }
 
@@ -95,7 +96,31 @@ export class KnownAccounts {
       : undefined;
   }
 
+  /**
+   * Drop what has gone stale, at most once per `ttlMs`: what is held is then
+   * what was read or written in the last minute or so, not every workspace
+   * and member seen since the start.
+   */
+  #sweep(): void {
+    const now = this.#clock();
+    if (now - this.#swept < this.#ttlMs) return;
+    this.#swept = now;
+    for (const [key, e] of this.#entries) {
+      if (e.names && e.names.expires <= now) e.names = undefined;
+      for (const [id, m] of e.members) if (m.expires <= now) e.members.delete(id);
+      if (!e.names && e.members.size === 0) this.#entries.delete(key);
+    }
+  }
+
+  /** Workspace and member entries held (for tests and metrics). */
+  get size(): { workspaces: number; members: number } {
+    let members = 0;
+    for (const e of this.#entries.values()) members += e.members.size;
+    return { workspaces: this.#entries.size, members };
+  }
+
   #entry(key: string, workspaceId: string): Entry {
+    this.#sweep();
     let e = this.#entries.get(key);
     if (e && e.workspaceId !== workspaceId) e = undefined;
     if (!e) {

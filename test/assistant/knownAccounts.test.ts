@@ -78,6 +78,29 @@ describe('KnownAccounts', () => {
     expect(known.get(key)).toBeUndefined();
   });
 
+  it('lets go of stale entries, so what it holds is what was recently used', () => {
+    let clock = 0;
+    const known = new KnownAccounts({ ttlMs: 1000, clock: () => clock });
+    const k = (id: string) => KnownAccounts.key({ platform: 'slack', externalId: id });
+    for (let i = 0; i < 50; i++) {
+      known.set(k(`T${i}`), `ws${i}`, ['Acme']);
+      known.setOpenDeals(k(`T${i}`), `ws${i}`, { id: `m${i}`, externalId: `U${i}` }, []);
+    }
+    expect(known.size).toEqual({ workspaces: 50, members: 50 });
+    clock = 1500;
+    known.set(k('T0'), 'ws0', ['Acme']);
+    expect(known.size).toEqual({ workspaces: 1, members: 0 });
+  });
+
+  it('keeps at most the configured number of members per workspace', () => {
+    const known = new KnownAccounts({ clock: () => 0, maxMembers: 2 });
+    for (const u of ['U1', 'U2', 'U3'])
+      known.setOpenDeals(key, 'ws1', { id: `m-${u}`, externalId: u }, []);
+    expect(known.openDeals(key, 'U1')).toBeUndefined();
+    expect(known.openDeals(key, 'U3')?.memberId).toBe('m-U3');
+    expect(known.size.members).toBe(2);
+  });
+
   it('keeps at most the configured number of workspaces, dropping the oldest', () => {
     const known = new KnownAccounts({ clock: () => 0, maxWorkspaces: 2 });
     const k = (id: string) => KnownAccounts.key({ platform: 'slack', externalId: id });
