@@ -169,6 +169,32 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   }
 
   /**
+   * The extractor's hints for a message that did not bring them (processed
+   * after its ack, recovered, retried): what this process holds, with the
+   * rest read from the database and kept.
+   */
+  async function hintsFor(session: Session): Promise<ExtractionHints> {
+    const { workspace, member } = session;
+    const key = KnownAccounts.key(workspace);
+    const names = known.get(key);
+    const open = known.openDeals(key, member.externalId);
+    const heldNames = names?.workspaceId === workspace.id ? names.names : undefined;
+    const heldOpen =
+      open?.workspaceId === workspace.id && open.memberId === member.id ? open.deals : undefined;
+    if (heldNames && heldOpen) return { knownAccounts: heldNames, openDeals: heldOpen };
+    const read = await extractionContext(deps.db, workspace.id, member.id, {
+      known: !heldNames,
+      open: !heldOpen,
+    });
+    if (!heldNames) known.set(key, workspace.id, read.knownAccounts);
+    if (!heldOpen) known.setOpenDeals(key, workspace.id, member, read.openDeals);
+    return {
+      knownAccounts: heldNames ?? read.knownAccounts,
+      openDeals: heldOpen ?? read.openDeals,
+    };
+  }
+
+  /**
    * Store a message (and its workspace and member on first sight) in one
    * round trip; with `claim`, also take it for processing right away.
    */
@@ -232,8 +258,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     row: InboxRow,
     given?: ExtractionHints,
   ): Promise<ExtractResult> {
-    const { knownAccounts, openDeals } =
-      given ?? (await extractionContext(deps.db, session.workspace.id, session.member.id));
+    const { knownAccounts, openDeals } = given ?? (await hintsFor(session));
     const ctx: ExtractContext = {
       now: session.now,
       timezone: session.timezone,
@@ -290,9 +315,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       return finish(replies);
     }
 
-    const known =
-      hints ?? (await extractionContext(deps.db, session.workspace.id, session.member.id));
-    const result = await extractFor(session, row, known);
+    const given = hints ?? (await hintsFor(session));
+    const result = await extractFor(session, row, given);
     const degraded = result.degraded ? degradedNote(t, result.degraded.reason) : null;
     const withNote = (replies: Reply[]): Reply[] =>
       degraded ? [...replies, { kind: 'text', locale, text: degraded, tone: 'info' }] : replies;
@@ -315,8 +339,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const isKnown = (account: string): boolean => {
       const key = normalizeAccountName(account);
       return (
-        known.knownAccounts.some((n) => normalizeAccountName(n) === key) ||
-        known.openDeals.some((d) => normalizeAccountName(d.account) === key)
+        given.knownAccounts.some((n) => normalizeAccountName(n) === key) ||
+        given.openDeals.some((d) => normalizeAccountName(d.account) === key)
       );
     };
     const contact = hasContactCue(row.text);

@@ -35,7 +35,7 @@ export interface AssistantDeps {
   onChange?: (session: Session) => void;
   /** Minutes during which an edited message is re-read (default 10). */
   editWindowMinutes?: number;
-  /** Known account names kept between messages (tests pass one with their own clock). */
+  /** Extraction hints (known account names, members' open deals) kept between messages; tests pass one with their own clock. */
   knownAccounts?: KnownAccounts;
 }
 

@@ -181,8 +181,8 @@ export class KnownAccounts {
         };
       }
     }
+    const ids = new Set(deals.map((d) => d.id));
     for (const m of e.members.values()) {
-      const ids = new Set(deals.map((d) => d.id));
       const own = latest
         .filter((d) => d.status === 'open' && d.ownerId === m.memberId)
         .filter((d, i, all) => all.findIndex((x) => x.id === d.id) === i)

@@ -312,15 +312,16 @@ export function parseHints(row: { known: unknown; open: unknown } | undefined): 
   };
 }
 
-/** What an extractor should know, in one round trip (when it did not come with the message). */
+/** What an extractor should know, in one round trip (when it did not come with the message); `false` leaves a part out (empty). */
 export async function extractionContext(
   db: Executor,
   workspaceId: string,
   memberId: string,
+  options: { known?: boolean; open?: boolean } = {},
 ): Promise<ExtractionHints> {
   const rows = await queryRows<{ known: unknown; open: unknown }>(
     db,
-    sql`select ${extractionHintsSql(sql`${workspaceId}::uuid`, sql`${memberId}::uuid`)}`,
+    sql`select ${extractionHintsSql(sql`${workspaceId}::uuid`, sql`${memberId}::uuid`, options)}`,
   );
   return parseHints(rows[0]);
 }

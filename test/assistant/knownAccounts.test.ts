@@ -210,6 +210,23 @@ describe.each(DRIVERS)('known accounts in the assistant on %s', (driver) => {
     expect(await openFor(one, 'thanks')).toEqual([]);
   });
 
+  it('holds the hints for messages processed after their ack too (the Slack HTTP path)', async () => {
+    const later = async (bot: Assistant, text: string) => {
+      seen = [];
+      const stored = await bot.receive(msg('KD', text));
+      const r = await bot.process(stored.inboxId);
+      expect(r.claimed).toBe(true);
+      return seen[0]?.knownAccounts ?? [];
+    };
+    expect(await later(one, 'met Wonka Foods, 10k')).toEqual([]);
+    await knownFor(other, 'KD', 'met Oceanic Air, 20k');
+    // Wonka was written here; Oceanic, by the other replica, shows once the names are stale.
+    expect(await later(one, 'thanks')).toEqual(['Wonka Foods']);
+    clock += 30_000;
+    // (Both were written at the test's one instant, so their order is the database's choice.)
+    expect([...(await later(one, 'thanks'))].sort()).toEqual(['Oceanic Air', 'Wonka Foods']);
+  });
+
   it('never gives one workspace’s names to another, whichever replica answers', async () => {
     expect(await knownFor(one, 'KB', 'met Umbrella Health, 10k')).toEqual([]);
     const b = await knownFor(one, 'KB', 'thanks');
