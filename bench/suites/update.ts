@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { type Assistant, createAssistant } from '../../src/assistant/assistant.ts';
-import { KnownAccounts } from '../../src/assistant/knownAccounts.ts';
+import { HintCache } from '../../src/assistant/hintCache.ts';
 import type { IncomingMessage } from '../../src/assistant/types.ts';
 import { type Db, type Driver, queryRows } from '../../src/db/connect.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -80,18 +80,18 @@ export async function benchUpdatePath(driver: Driver, options: BenchOptions): Pr
   const database = await freshDatabase(driver, options, 'update');
   try {
     const gen = await generate(database.db, shapeFor(options.quick ? 1_000 : 10_000), options.now);
-    const make = (knownAccounts?: KnownAccounts): Assistant =>
+    const make = (hintCache?: HintCache): Assistant =>
       createAssistant({
         db: database.db,
         extractor: createOfflineExtractor(),
         defaults: { timezone: 'UTC', locale: 'en', currency: 'USD' },
         logger: silentLogger,
-        ...(knownAccounts ? { knownAccounts } : {}),
+        ...(hintCache ? { hintCache } : {}),
       });
-    // The bot as it runs: extraction hints held between messages (see knownAccounts.ts).
+    // The bot as it runs: extraction hints held between messages (see hintCache.ts).
     const bot = make();
     // The same bot reading its hints with every message, as on a replica's first message.
-    const cold = make(new KnownAccounts({ ttlMs: 0 }));
+    const cold = make(new HintCache({ ttlMs: 0 }));
     const n = options.quick ? 60 : 600;
     const ts = await targets(database.db, gen.bigWorkspaceId, n);
     const runId = randomUUID().slice(0, 8);

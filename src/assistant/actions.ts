@@ -209,6 +209,6 @@ async function pick(
       now: session.now,
     });
   }
-  if (run.changedDeals.length) deps.onChange?.(session);
+  if (run.written.length) deps.onChange?.(session);
   return { replies: run.replies, changed: true };
 }

@@ -41,9 +41,9 @@ import { type ActionResult, handleAction } from './actions.ts';
 import { parseCommand, runCommand } from './commands.ts';
 import { type AssistantDeps, resolveActor, type Session, sessionFor } from './context.ts';
 import { type EditForm, type EditValues, editForm, submitEdit } from './edit.ts';
+import { HintCache } from './hintCache.ts';
 import { homeReplies } from './home.ts';
 import { degradedNote, messages } from './i18n/index.ts';
-import { KnownAccounts } from './knownAccounts.ts';
 import type { Actor, HandleResult, IncomingMessage, ReceiveResult, Reply } from './types.ts';
 import { type PendingState, runUpdates, storable } from './updates.ts';
 
@@ -130,41 +130,39 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   // so a live worker never loses its claim; a dead one's message is taken over after this.
   const LEASE_MS = 60_000;
 
-  // The names each message is matched against, between messages (see knownAccounts.ts).
-  const known = deps.knownAccounts ?? new KnownAccounts();
-  /** After a command, a button or an edit (a rename, a merge, an undo): read the names afresh. */
-  const forgetKnown = (actor: { platform: Platform; workspace: { externalId: string } }) =>
-    known.forget(
-      KnownAccounts.key({ platform: actor.platform, externalId: actor.workspace.externalId }),
+  // What each message's extractor is told, kept between messages (see hintCache.ts).
+  const hintCache = deps.hintCache ?? new HintCache();
+  /** After a command, a button or an edit (a rename, a merge, an undo): read the hints afresh. */
+  const forgetHints = (actor: { platform: Platform; workspace: { externalId: string } }) =>
+    hintCache.forget(
+      HintCache.key({ platform: actor.platform, externalId: actor.workspace.externalId }),
     );
 
-  /**
-   * The extractor's hints for a message just stored: what the ingest read,
-   * with what this process already held in its place. When a held part was
-   * read for another workspace or member row (one was replaced), nothing is
-   * returned and the message reads its hints afresh.
-   */
-  function knownHints(
-    fast: { workspace: Workspace; member: Member; hints?: ExtractionHints | undefined },
-    names: ReturnType<KnownAccounts['get']>,
-    open: ReturnType<KnownAccounts['openDeals']>,
-  ): ExtractionHints | undefined {
-    const key = KnownAccounts.key(fast.workspace);
-    const read = fast.hints;
-    if (!read) return undefined;
-    const ws = fast.workspace.id;
-    if (
-      (names && names.workspaceId !== ws) ||
-      (open && (open.workspaceId !== ws || open.memberId !== fast.member.id))
-    ) {
-      known.forget(key);
-      return undefined;
-    }
-    if (!names) known.set(key, ws, read.knownAccounts);
-    if (!open) known.setOpenDeals(key, ws, fast.member, read.openDeals);
+  /** The hints this process holds for a member, each part only if it was read for these rows. */
+  function heldHints(workspace: Workspace, member: Member) {
+    const key = HintCache.key(workspace);
+    const names = hintCache.get(key);
+    const open = hintCache.openDeals(key, member.externalId);
     return {
-      knownAccounts: names ? names.names : read.knownAccounts,
-      openDeals: open ? open.deals : read.openDeals,
+      key,
+      names: names?.workspaceId === workspace.id ? names.names : undefined,
+      open:
+        open?.workspaceId === workspace.id && open.memberId === member.id ? open.deals : undefined,
+    };
+  }
+
+  /** Keep the parts just read (those not held) and give the whole hints. */
+  function keepHints(
+    workspace: Workspace,
+    member: Member,
+    held: ReturnType<typeof heldHints>,
+    read: ExtractionHints,
+  ): ExtractionHints {
+    if (!held.names) hintCache.set(held.key, workspace.id, read.knownAccounts);
+    if (!held.open) hintCache.setOpenDeals(held.key, workspace.id, member, read.openDeals);
+    return {
+      knownAccounts: held.names ?? read.knownAccounts,
+      openDeals: held.open ?? read.openDeals,
     };
   }
 
@@ -175,23 +173,13 @@ export function createAssistant(deps: AssistantDeps): Assistant {
    */
   async function hintsFor(session: Session): Promise<ExtractionHints> {
     const { workspace, member } = session;
-    const key = KnownAccounts.key(workspace);
-    const names = known.get(key);
-    const open = known.openDeals(key, member.externalId);
-    const heldNames = names?.workspaceId === workspace.id ? names.names : undefined;
-    const heldOpen =
-      open?.workspaceId === workspace.id && open.memberId === member.id ? open.deals : undefined;
-    if (heldNames && heldOpen) return { knownAccounts: heldNames, openDeals: heldOpen };
+    const held = heldHints(workspace, member);
+    if (held.names && held.open) return { knownAccounts: held.names, openDeals: held.open };
     const read = await extractionContext(deps.db, workspace.id, member.id, {
-      known: !heldNames,
-      open: !heldOpen,
+      known: !held.names,
+      open: !held.open,
     });
-    if (!heldNames) known.set(key, workspace.id, read.knownAccounts);
-    if (!heldOpen) known.setOpenDeals(key, workspace.id, member, read.openDeals);
-    return {
-      knownAccounts: heldNames ?? read.knownAccounts,
-      openDeals: heldOpen ?? read.openDeals,
-    };
+    return keepHints(workspace, member, held, read);
   }
 
   /**
@@ -201,12 +189,13 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   async function ingest(raw: IncomingMessage, claim: boolean) {
     const incoming = cleanIncoming(raw);
     const at = now();
-    const knownKey = KnownAccounts.key({
+    // Whether this process holds the hints decides what the ingest statement reads with them.
+    const key = HintCache.key({
       platform: incoming.platform,
       externalId: incoming.workspace.externalId,
     });
-    const cached = claim ? known.get(knownKey) : undefined;
-    const cachedOpen = claim ? known.openDeals(knownKey, incoming.sender.externalId) : undefined;
+    const namesHeld = claim && hintCache.get(key) !== undefined;
+    const openHeld = claim && hintCache.openDeals(key, incoming.sender.externalId) !== undefined;
     const input = {
       platform: incoming.platform,
       workspace: incoming.workspace,
@@ -220,15 +209,22 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       meta: incoming.meta ?? {},
       claimUntil: claim ? new Date(at.getTime() + LEASE_MS) : null,
       withHints: claim,
-      withKnown: !cached,
-      withOpen: !cachedOpen,
+      withKnown: !namesHeld,
+      withOpen: !openHeld,
     };
     // Storing is idempotent (the inbox key), so a dead pooled connection is simply retried.
     const fast = await withReconnect(() => ingestIncoming(deps.db, input));
     if (fast) {
       // Keep what the platform tells us about the person current (name, timezone, rights).
       const member = await refreshMember(deps.db, fast.member, incoming.sender);
-      const hints = fast.duplicate ? undefined : knownHints(fast, cached, cachedOpen);
+      let hints: ExtractionHints | undefined;
+      if (fast.hints && !fast.duplicate) {
+        const held = heldHints(fast.workspace, fast.member);
+        // A part held before the statement but gone now (stale, or read for a replaced row)
+        // was not read either: the message then reads what is missing itself.
+        if ((!namesHeld || held.names) && (!openHeld || held.open))
+          hints = keepHints(fast.workspace, fast.member, held, fast.hints);
+      }
       return { ...fast, member, hints };
     }
     // A concurrent first message created the workspace or member: take the slower, always-correct path.
@@ -311,7 +307,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const command = parseCommand(row.text);
     if (command) {
       const replies = await runCommand(deps, session, command);
-      forgetKnown(session);
+      forgetHints(session);
       return finish(replies);
     }
 
@@ -384,8 +380,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       degraded,
       previous,
     });
-    if (run.changedDeals.length) {
-      known.written(KnownAccounts.key(session.workspace), session.workspace.id, run.written);
+    if (run.written.length) {
+      hintCache.written(HintCache.key(session.workspace), session.workspace.id, run.written);
       deps.onChange?.(session);
     }
     const replies = [...previous, ...run.replies];
@@ -477,7 +473,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     try {
       return await reread(incoming);
     } finally {
-      forgetKnown(incoming);
+      forgetHints(incoming);
     }
   }
 
@@ -604,7 +600,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       try {
         return await handleAction(deps, await resolveActor(deps, cleanActor(actor), null), payload);
       } finally {
-        forgetKnown(actor);
+        forgetHints(actor);
       }
     },
     runCommand: async (actor, raw) => {
@@ -614,7 +610,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       try {
         return await runCommand(deps, session, command);
       } finally {
-        forgetKnown(actor);
+        forgetHints(actor);
       }
     },
     editForm: async (actor, dealId) =>
@@ -629,7 +625,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
           values,
         );
       } finally {
-        forgetKnown(actor);
+        forgetHints(actor);
       }
     },
     isWatched,

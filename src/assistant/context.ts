@@ -12,8 +12,8 @@ import {
   type WorkspaceDefaults,
 } from '../pipeline/workspaces.ts';
 import type { Extractor } from '../understand/extraction.ts';
+import type { HintCache } from './hintCache.ts';
 import { type Messages, messages, pickLocale } from './i18n/index.ts';
-import type { KnownAccounts } from './knownAccounts.ts';
 import type { Actor, Reply, Tone } from './types.ts';
 
 /** Answers pipeline questions; the questions issue plugs its router and LLM in here. */
@@ -36,7 +36,7 @@ export interface AssistantDeps {
   /** Minutes during which an edited message is re-read (default 10). */
   editWindowMinutes?: number;
   /** Extraction hints (known account names, members' open deals) kept between messages; tests pass one with their own clock. */
-  knownAccounts?: KnownAccounts;
+  hintCache?: HintCache;
 }
 
 export interface Session {

@@ -5,7 +5,6 @@
  * is applied twice. When one needs the user to choose (which account, which
  * deal), the rest wait in the row's `pending` state until the choice arrives.
  */
-
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../db/connect.ts';
 import { type Account, type Deal, members } from '../db/schema.ts';
@@ -18,7 +17,7 @@ import {
 import type { DealUpdate } from '../understand/extraction.ts';
 import type { AssistantDeps, Session } from './context.ts';
 import { formatMoney, stageLabel } from './format.ts';
-import type { WrittenDeal } from './knownAccounts.ts';
+import type { WrittenDeal } from './hintCache.ts';
 import { encodePayload } from './payloads.ts';
 import { changeReply } from './replies.ts';
 import type { Reply } from './types.ts';
@@ -56,9 +55,7 @@ export interface RunResult {
   /** Replies of this run (not including `previous`). */
   replies: Reply[];
   pending: PendingState | null;
-  /** Deals written by this run. */
-  changedDeals: string[];
-  /** Those deals as they now stand, in the order written. */
+  /** Deals written by this run, as they now stand, in the order written. */
   written: WrittenDeal[];
   /** True when the last write also marked the inbox row processed (no further write needed). */
   finished: boolean;
@@ -78,7 +75,6 @@ export async function runUpdates(
 ): Promise<RunResult> {
   const { updates, inboxId, degraded } = input;
   const replies: Reply[] = [];
-  const changedDeals: string[] = [];
   const written: WrittenDeal[] = [];
   const base = { workspace: session.workspace, member: session.member, now: session.now, inboxId };
   const note: Reply[] = degraded
@@ -115,7 +111,6 @@ export async function runUpdates(
     }
     const outcome = await applyUpdate(deps.db, base, update, options);
     if (outcome.status === 'applied') {
-      changedDeals.push(outcome.deal.id);
       const { id, stage, status, ownerId } = outcome.deal;
       written.push({ id, stage, status, ownerId, account: outcome.account.name });
       replies.push(applied ?? (await appliedReply(deps.db, session, outcome)));
@@ -135,14 +130,13 @@ export async function runUpdates(
           contextDealId: input.contextDealId,
           degraded,
         },
-        changedDeals,
         written,
         finished: false,
       };
     }
     if (outcome.status === 'not_allowed' && outcome.reason === 'read_only') break;
   }
-  return { replies: [...replies, ...note], pending: null, changedDeals, written, finished };
+  return { replies: [...replies, ...note], pending: null, written, finished };
 }
 
 async function ownerName(db: Executor, session: Session, ownerId: string): Promise<string> {

@@ -42,7 +42,7 @@ interface Entry {
 /** A deal this process just wrote, as it now stands. */
 export type WrittenDeal = Pick<Deal, 'id' | 'stage' | 'status' | 'ownerId'> & { account: string };
 
-export interface KnownAccountsOptions {
+export interface HintCacheOptions {
   /** How long hints read from the database are trusted (default 30 s). */
   ttlMs?: number;
   /** Workspaces kept at most; past it the oldest entry goes (default 1,000). */
@@ -53,7 +53,7 @@ export interface KnownAccountsOptions {
   clock?: () => number;
 }
 
-export class KnownAccounts {
+export class HintCache {
   readonly #entries = new Map<string, Entry>();
   readonly #ttlMs: number;
   readonly #max: number;
@@ -61,7 +61,7 @@ export class KnownAccounts {
   readonly #clock: () => number;
   #swept = 0;
 
-  constructor(options: KnownAccountsOptions = {}) {
+  constructor(options: HintCacheOptions = {}) {
     this.#ttlMs = options.ttlMs ?? 30_000;
     this.#max = options.maxWorkspaces ?? 1_000;
     this.#maxMembers = options.maxMembers ?? 500;

@@ -1,19 +1,19 @@
 // The known account names kept between messages: written through by this process's updates, read afresh after a command or once stale, and never shared between workspaces.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Assistant, createAssistant } from '../../src/assistant/assistant.ts';
-import { KnownAccounts } from '../../src/assistant/knownAccounts.ts';
+import { HintCache } from '../../src/assistant/hintCache.ts';
 import type { IncomingMessage } from '../../src/assistant/types.ts';
 import { silentLogger } from '../../src/log.ts';
 import type { ExtractContext, Extractor } from '../../src/understand/extraction.ts';
 import { createOfflineExtractor } from '../../src/understand/offline/index.ts';
 import { DRIVERS, openTestDatabase, type TestDatabase } from '../helpers/db.ts';
 
-describe('KnownAccounts', () => {
-  const key = KnownAccounts.key({ platform: 'slack', externalId: 'T1' });
+describe('HintCache', () => {
+  const key = HintCache.key({ platform: 'slack', externalId: 'T1' });
 
   it('serves names until they are stale, then reads afresh', () => {
     let clock = 0;
-    const known = new KnownAccounts({ ttlMs: 1000, clock: () => clock });
+    const known = new HintCache({ ttlMs: 1000, clock: () => clock });
     expect(known.get(key)).toBeUndefined();
     known.set(key, 'ws1', ['Acme', 'Globex']);
     clock = 999;
@@ -31,7 +31,7 @@ describe('KnownAccounts', () => {
   });
 
   it('moves written accounts to the front, keeps the limit, and keeps the list when nothing moved', () => {
-    const known = new KnownAccounts({ clock: () => 0 });
+    const known = new HintCache({ clock: () => 0 });
     const names = Array.from({ length: 200 }, (_, i) => `Account ${i}`);
     known.set(key, 'ws1', names);
     // Written in this order: the last written is the most recent.
@@ -50,7 +50,7 @@ describe('KnownAccounts', () => {
   });
 
   it('keeps each member’s open deals in order: written first, closed ones out, others’ untouched', () => {
-    const known = new KnownAccounts({ clock: () => 0 });
+    const known = new HintCache({ clock: () => 0 });
     const open = (id: string, account: string) => ({ account, stage: 'proposal', dealId: id });
     known.setOpenDeals(key, 'ws1', { id: 'm1', externalId: 'U1' }, [
       open('a', 'A'),
@@ -70,7 +70,7 @@ describe('KnownAccounts', () => {
   });
 
   it('ignores writes for another workspace row, and forgets on request', () => {
-    const known = new KnownAccounts({ clock: () => 0 });
+    const known = new HintCache({ clock: () => 0 });
     known.set(key, 'ws1', ['Acme']);
     known.written(key, 'ws2', [deal('x', 'Other Tenant Co')]);
     expect(known.get(key)?.names).toEqual(['Acme']);
@@ -80,8 +80,8 @@ describe('KnownAccounts', () => {
 
   it('lets go of stale entries, so what it holds is what was recently used', () => {
     let clock = 0;
-    const known = new KnownAccounts({ ttlMs: 1000, clock: () => clock });
-    const k = (id: string) => KnownAccounts.key({ platform: 'slack', externalId: id });
+    const known = new HintCache({ ttlMs: 1000, clock: () => clock });
+    const k = (id: string) => HintCache.key({ platform: 'slack', externalId: id });
     for (let i = 0; i < 50; i++) {
       known.set(k(`T${i}`), `ws${i}`, ['Acme']);
       known.setOpenDeals(k(`T${i}`), `ws${i}`, { id: `m${i}`, externalId: `U${i}` }, []);
@@ -93,7 +93,7 @@ describe('KnownAccounts', () => {
   });
 
   it('keeps at most the configured number of members per workspace', () => {
-    const known = new KnownAccounts({ clock: () => 0, maxMembers: 2 });
+    const known = new HintCache({ clock: () => 0, maxMembers: 2 });
     for (const u of ['U1', 'U2', 'U3'])
       known.setOpenDeals(key, 'ws1', { id: `m-${u}`, externalId: u }, []);
     expect(known.openDeals(key, 'U1')).toBeUndefined();
@@ -102,8 +102,8 @@ describe('KnownAccounts', () => {
   });
 
   it('keeps at most the configured number of workspaces, dropping the oldest', () => {
-    const known = new KnownAccounts({ clock: () => 0, maxWorkspaces: 2 });
-    const k = (id: string) => KnownAccounts.key({ platform: 'slack', externalId: id });
+    const known = new HintCache({ clock: () => 0, maxWorkspaces: 2 });
+    const k = (id: string) => HintCache.key({ platform: 'slack', externalId: id });
     known.set(k('A'), 'a', ['A1']);
     known.set(k('B'), 'b', ['B1']);
     known.set(k('C'), 'c', ['C1']);
@@ -133,21 +133,21 @@ describe.each(DRIVERS)('known accounts in the assistant on %s', (driver) => {
       },
     };
   }
-  const make = (knownAccounts: KnownAccounts) =>
+  const make = (hintCache: HintCache) =>
     createAssistant({
       db: t.db,
       extractor: recording(),
       defaults: { timezone: 'UTC', locale: 'en', currency: 'USD' },
       logger: silentLogger,
       now: () => now,
-      knownAccounts,
+      hintCache,
     });
 
   beforeAll(async () => {
     t = await openTestDatabase(driver);
     // Two replicas of the bot on one database, each with its own names.
-    one = make(new KnownAccounts({ ttlMs: 30_000, clock: () => clock }));
-    other = make(new KnownAccounts({ ttlMs: 30_000, clock: () => clock }));
+    one = make(new HintCache({ ttlMs: 30_000, clock: () => clock }));
+    other = make(new HintCache({ ttlMs: 30_000, clock: () => clock }));
   });
   afterAll(async () => {
     await t?.close();
