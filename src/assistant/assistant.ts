@@ -19,6 +19,7 @@ import {
 import { errorMessage } from '../errors.ts';
 import { storableText } from '../lib/text.ts';
 import { metrics } from '../ops/metrics.ts';
+import { type AccountRead, readAccountAhead } from '../pipeline/deals.ts';
 import {
   claimWithSession,
   failedInbox,
@@ -41,7 +42,7 @@ import { type ActionResult, handleAction } from './actions.ts';
 import { parseCommand, runCommand } from './commands.ts';
 import { type AssistantDeps, resolveActor, type Session, sessionFor } from './context.ts';
 import { type EditForm, type EditValues, editForm, submitEdit } from './edit.ts';
-import { HintCache } from './hintCache.ts';
+import { type Guess, HintCache } from './hintCache.ts';
 import { homeReplies } from './home.ts';
 import { degradedNote, messages } from './i18n/index.ts';
 import type { Actor, HandleResult, IncomingMessage, ReceiveResult, Reply } from './types.ts';
@@ -121,6 +122,20 @@ function cleanActor<T extends Actor>(actor: T): T {
 function cleanIncoming(incoming: IncomingMessage): IncomingMessage {
   return { ...cleanActor(incoming), text: storableText(incoming.text) };
 }
+
+/** A message read while it was being stored (see `guessAhead`): with what, and what came of it. */
+interface Ahead extends Guess {
+  text: string;
+  result: ExtractResult;
+  read: AccountRead | null;
+}
+
+/** The same row, field by field (rows come from the database as plain values: text, numbers, dates, JSON). */
+function sameRow(a: object, b: object): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function createAssistant(deps: AssistantDeps): Assistant {
   const now = () => deps.now?.() ?? new Date();
@@ -222,8 +237,11 @@ export function createAssistant(deps: AssistantDeps): Assistant {
         const held = heldHints(fast.workspace, fast.member);
         // A part held before the statement but gone now (stale, or read for a replaced row)
         // was not read either: the message then reads what is missing itself.
-        if ((!namesHeld || held.names) && (!openHeld || held.open))
+        if ((!namesHeld || held.names) && (!openHeld || held.open)) {
           hints = keepHints(fast.workspace, fast.member, held, fast.hints);
+          // The sender's next message can be read ahead with these rows (see guessAhead).
+          hintCache.seen(held.key, fast.workspace, member);
+        }
       }
       return { ...fast, member, hints };
     }
@@ -254,7 +272,15 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     row: InboxRow,
     given?: ExtractionHints,
   ): Promise<ExtractResult> {
-    const { knownAccounts, openDeals } = given ?? (await hintsFor(session));
+    return extractText(session, row.text, row.id, given ?? (await hintsFor(session)));
+  }
+
+  function extractText(
+    session: Session,
+    text: string,
+    inboxId: string | undefined,
+    { knownAccounts, openDeals }: ExtractionHints,
+  ): Promise<ExtractResult> {
     const ctx: ExtractContext = {
       now: session.now,
       timezone: session.timezone,
@@ -264,9 +290,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       knownAccounts,
       openDeals,
       workspaceId: session.workspace.id,
-      inboxId: row.id,
+      ...(inboxId ? { inboxId } : {}),
     };
-    return deps.extractor.extract(row.text.slice(0, MAX_EXTRACT_CHARS), ctx);
+    return deps.extractor.extract(text.slice(0, MAX_EXTRACT_CHARS), ctx);
   }
 
   /** The core of one message: command, question, chit-chat or updates. */
@@ -274,6 +300,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     session: Session,
     row: InboxRow,
     hints?: ExtractionHints,
+    ahead?: Ahead,
   ): Promise<ProcessResult> {
     const { t, locale } = session;
     const finish = async (
@@ -312,7 +339,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     }
 
     const given = hints ?? (await hintsFor(session));
-    const result = await extractFor(session, row, given);
+    const result = ahead?.result ?? (await extractFor(session, row, given));
     const degraded = result.degraded ? degradedNote(t, result.degraded.reason) : null;
     const withNote = (replies: Reply[]): Reply[] =>
       degraded ? [...replies, { kind: 'text', locale, text: degraded, tone: 'info' }] : replies;
@@ -359,7 +386,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const contextDealId = row.replyTo
       ? await dealForMessage(deps.db, session.workspace.id, row.platform, row.channel, row.replyTo)
       : null;
-    return applyAll(session, row, meaningful, 0, contextDealId, degraded, []);
+    return applyAll(session, row, meaningful, 0, contextDealId, degraded, [], ahead?.read);
   }
 
   async function applyAll(
@@ -370,12 +397,13 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     contextDealId: string | null,
     degraded: string | null,
     previous: Reply[],
+    read?: AccountRead | null,
   ): Promise<ProcessResult> {
     const run = await runUpdates(deps, session, {
       inboxId: row.id,
       updates,
       start,
-      firstOptions: {},
+      firstOptions: read ? { ahead: read } : {},
       contextDealId,
       degraded,
       previous,
@@ -406,11 +434,12 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     row: InboxRow,
     session: Session | undefined,
     hints?: ExtractionHints,
+    ahead?: Ahead,
   ): Promise<ProcessResult> {
     const timer = metrics.processingSeconds.startTimer({ platform: row.platform });
     try {
       if (!session) throw new Error(`inbox ${row.id} has no workspace or member`);
-      const result = await interpret(session, row, hints);
+      const result = await interpret(session, row, hints, ahead);
       metrics.messagesProcessed.inc({ platform: row.platform, outcome: result.status });
       timer();
       log.debug(
@@ -453,8 +482,65 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     return work(claimed.row, session);
   }
 
+  /**
+   * Read a message while it is being stored: with an extractor that runs
+   * here (`local`), and the rows and hints this process holds for the
+   * sender (`HintCache.guess`), extract the message and start reading the
+   * account it names. This is work the message needs next, done while the
+   * database stores it instead of after; nothing is written. `fits` keeps
+   * it only if the store returns the very rows and hints it was done with.
+   */
+  async function guessAhead(incoming: IncomingMessage, at: Date): Promise<Ahead | undefined> {
+    if (!deps.extractor.local) return undefined;
+    const key = HintCache.key({
+      platform: incoming.platform,
+      externalId: incoming.workspace.externalId,
+    });
+    const guess = hintCache.guess(key, incoming.sender.externalId);
+    if (!guess) return undefined;
+    const text = storableText(incoming.text);
+    if (parseCommand(text)) return undefined;
+    // Let the store's statement leave first: the driver sends on the next turn of the event loop.
+    await nextTurn();
+    await nextTurn();
+    const session = sessionFor(guess.workspace, guess.member, at, text);
+    try {
+      const result = await extractText(session, text, undefined, {
+        knownAccounts: guess.names,
+        openDeals: guess.open,
+      });
+      const first = result.extraction.updates.find((u) => u.account);
+      const read =
+        result.extraction.intent === 'update' && !incoming.replyTo && first?.account
+          ? readAccountAhead(deps.db, guess.workspace.id, first.account, guess.member)
+          : null;
+      return { ...guess, text, result, read };
+    } catch {
+      return undefined; // the message is read again the usual way
+    }
+  }
+
+  /** Whether work done ahead was done with exactly what the store returned. */
+  function fits(
+    ahead: Ahead,
+    stored: { workspace: Workspace; member: Member; row: InboxRow },
+    hints: ExtractionHints | undefined,
+  ): boolean {
+    return (
+      hints?.knownAccounts === ahead.names &&
+      hints.openDeals === ahead.open &&
+      stored.row.text === ahead.text &&
+      sameRow(stored.workspace, ahead.workspace) &&
+      sameRow(stored.member, ahead.member)
+    );
+  }
+
   async function handleMessage(incoming: IncomingMessage): Promise<HandleResult> {
-    const r = await ingest(incoming, true);
+    const at = now();
+    const storing = ingest(incoming, true);
+    storing.catch(() => {}); // handled below, once the work ahead is done
+    const early = await guessAhead(incoming, at);
+    const r = await storing;
     metrics.messagesReceived.inc({ platform: incoming.platform, duplicate: String(r.duplicate) });
     const base = { inboxId: r.row.id, duplicate: r.duplicate, status: r.row.status };
     if (r.duplicate) return { ...base, replies: [] };
@@ -463,9 +549,12 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       const result = await process(r.row.id);
       return { ...base, status: result.status, replies: result.claimed ? result.replies : [] };
     }
-    const session = sessionFor(r.workspace, r.member, now(), r.row.text);
+    const hints = 'hints' in r ? r.hints : undefined;
+    const ahead = early && fits(early, r, hints) ? early : undefined;
+    if (early) metrics.readAhead.inc({ outcome: ahead ? 'used' : 'discarded' });
+    const session = sessionFor(r.workspace, r.member, at, r.row.text);
     session.channel = r.row.channel;
-    const result = await work(r.row, session, 'hints' in r ? r.hints : undefined);
+    const result = await work(r.row, session, hints, ahead);
     return { ...base, status: result.status, replies: result.replies };
   }
 

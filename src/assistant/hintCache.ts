@@ -21,7 +21,7 @@
  * ids they were read for, so one tenant's or member's hints never reach
  * another's extractor even if a row is replaced.
  */
-import type { Deal } from '../db/schema.ts';
+import type { Deal, Member, Workspace } from '../db/schema.ts';
 import { type ExtractionHints, KNOWN_ACCOUNTS_LIMIT, OPEN_DEALS_LIMIT } from '../pipeline/views.ts';
 
 type OpenDeal = ExtractionHints['openDeals'][number];
@@ -36,7 +36,24 @@ interface Entry {
   /** Never mutated once handed out: a change makes a new array (extractors may cache by identity). */
   names?: Part<readonly string[]>;
   /** By the member's platform id. */
-  members: Map<string, Part<readonly OpenDeal[]> & { memberId: string }>;
+  members: Map<string, MemberPart>;
+}
+
+type MemberPart = Part<readonly OpenDeal[]> & {
+  memberId: string;
+  /** The workspace and member rows as the last stored message found them (a guess, see `guess`). */
+  rows?: SeenRows;
+};
+
+interface SeenRows {
+  workspace: Workspace;
+  member: Member;
+}
+
+/** What a message from a member will most likely be read with, before its store confirms it. */
+export interface Guess extends SeenRows {
+  names: readonly string[];
+  open: readonly OpenDeal[];
 }
 
 /** A deal this process just wrote, as it now stands. */
@@ -94,6 +111,26 @@ export class HintCache {
     return e && m
       ? { workspaceId: e.workspaceId, memberId: m.memberId, deals: m.value }
       : undefined;
+  }
+
+  /**
+   * The rows and hints a member's next message will most likely be read
+   * with: only a guess, to start reading the message while it is being
+   * stored. Whoever uses it must check it against what the store returns.
+   */
+  guess(key: string, memberExternalId: string): Guess | undefined {
+    const names = this.get(key);
+    const m = this.#entries.get(key)?.members.get(memberExternalId);
+    const open = this.#fresh(m);
+    if (!names || !open?.rows || open.rows.workspace.id !== names.workspaceId) return undefined;
+    return { ...open.rows, names: names.names, open: open.value };
+  }
+
+  /** The rows a member's message was just stored with, kept beside their open deals. */
+  seen(key: string, workspace: Workspace, member: Member): void {
+    const e = this.#entries.get(key);
+    const m = e?.workspaceId === workspace.id ? e.members.get(member.externalId) : undefined;
+    if (m && m.memberId === member.id) m.rows = { workspace, member };
   }
 
   /**

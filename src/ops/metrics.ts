@@ -20,6 +20,12 @@ export const metrics = {
     labelNames: ['platform', 'outcome'] as const,
     registers: [registry],
   }),
+  readAhead: new Counter({
+    name: 'pipebot_read_ahead_total',
+    help: 'Messages read while being stored (local extractor), by whether the store confirmed the guess (used) or not (discarded).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  }),
   processingSeconds: new Histogram({
     name: 'pipebot_message_processing_seconds',
     help: 'Time from receiving a message to its replies being ready.',

@@ -55,6 +55,8 @@ export interface ApplyOptions {
   contextDealId?: string;
   /** Report a conflict instead of re-applying when the deal moved past this version. */
   expectedVersion?: number;
+  /** The update's account, read ahead (see `readAccountAhead`); used by the first attempt only. */
+  ahead?: AccountRead;
   /** Fields to empty (the edit form). */
   clear?: ClearableField[];
   /**
@@ -111,7 +113,8 @@ export async function applyUpdate(
   }));
   for (let attempt = 1; ; attempt++) {
     try {
-      const fast = await tryFastPath(db, ctx, update, options, notes);
+      const ahead = attempt === 1 ? options.ahead : undefined;
+      const fast = await tryFastPath(db, ctx, update, options, notes, ahead);
       if (fast) return fast;
       return await db.transaction((tx) => applyInTx(tx, ctx, update, options, notes));
     } catch (err) {
@@ -143,6 +146,7 @@ async function tryFastPath(
   update: DealUpdate,
   options: ApplyOptions,
   notes: ApplyNote[],
+  ahead?: AccountRead,
 ): Promise<ApplyOutcome | null> {
   if (options.accountId || options.newAccount || options.newDeal) return null;
   const dealId = options.dealId ?? (update.account ? undefined : options.contextDealId);
@@ -163,7 +167,14 @@ async function tryFastPath(
     if (!update.account) return { status: 'no_account' };
     const key = normalizeAccountName(update.account);
     if (!key) return { status: 'no_account' };
-    const found = await readByAccountKey(db, ctx.workspace.id, key, ctx.member);
+    const read = () => readByAccountKey(db, ctx.workspace.id, key, ctx.member);
+    // A read started ahead counts only for these exact rows; if it failed, read again.
+    const found =
+      ahead?.key === key &&
+      ahead.workspaceId === ctx.workspace.id &&
+      sameRights(ahead.member, ctx.member)
+        ? await ahead.target.catch(read)
+        : await read();
     if (found === 'fallback') return null;
     target = found;
   }
@@ -252,6 +263,43 @@ async function readByDeal(
     account: accountFromJson(parseJson(r.account)),
     contacts: new Set(parseJson<string[]>(r.contacts)),
   };
+}
+
+/** An update's account and its open deals, read before the update was applied. */
+export interface AccountRead {
+  key: string;
+  workspaceId: string;
+  /** The member the deals were chosen for: the read counts only for the same member with the same rights. */
+  member: Member;
+  target: Promise<Target | 'fallback'>;
+}
+
+function sameRights(a: Member, b: Member): boolean {
+  return (
+    a.id === b.id &&
+    a.workspaceId === b.workspaceId &&
+    a.canWrite === b.canWrite &&
+    a.role === b.role
+  );
+}
+
+/**
+ * Start reading the account an update names, as the fast path would: the
+ * assistant does this while the message is still being stored. Only a read;
+ * the update's first attempt uses it (the deal's version still guards the
+ * write), and a read nobody uses is simply dropped.
+ */
+export function readAccountAhead(
+  db: Db,
+  workspaceId: string,
+  account: string,
+  member: Member,
+): AccountRead | null {
+  const key = normalizeAccountName(account);
+  if (!key || !member.canWrite) return null;
+  const target = readByAccountKey(db, workspaceId, key, member);
+  target.catch(() => {});
+  return { key, workspaceId, member, target };
 }
 
 /** Exact account match with its open deals; 'fallback' when fuzzy matching, creation or a choice is needed. */

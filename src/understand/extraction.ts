@@ -94,6 +94,12 @@ export interface ExtractResult {
 
 export interface Extractor {
   readonly name: string;
+  /**
+   * Runs in this process, without I/O, in well under a millisecond: the bot
+   * may then read a message while the message is still being stored (see the
+   * assistant's `guessAhead`). Never set for an extractor that calls a model.
+   */
+  readonly local?: boolean;
   extract(text: string, ctx: ExtractContext): Promise<ExtractResult>;
 }
 

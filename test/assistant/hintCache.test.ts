@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Assistant, createAssistant } from '../../src/assistant/assistant.ts';
 import { HintCache } from '../../src/assistant/hintCache.ts';
 import type { IncomingMessage } from '../../src/assistant/types.ts';
+import type { Member, Workspace } from '../../src/db/schema.ts';
 import { silentLogger } from '../../src/log.ts';
 import type { ExtractContext, Extractor } from '../../src/understand/extraction.ts';
 import { createOfflineExtractor } from '../../src/understand/offline/index.ts';
@@ -99,6 +100,26 @@ describe('HintCache', () => {
     expect(known.openDeals(key, 'U1')).toBeUndefined();
     expect(known.openDeals(key, 'U3')?.memberId).toBe('m-U3');
     expect(known.size.members).toBe(2);
+  });
+
+  it('guesses a member’s rows only with both hints fresh and the rows seen for that very member', () => {
+    let clock = 0;
+    const known = new HintCache({ ttlMs: 1000, clock: () => clock });
+    const workspace = { id: 'ws1' } as Workspace;
+    const member = { id: 'm1', externalId: 'U1', workspaceId: 'ws1' } as Member;
+    known.set(key, 'ws1', ['Acme']);
+    known.setOpenDeals(key, 'ws1', member, []);
+    expect(known.guess(key, 'U1')).toBeUndefined();
+    // Rows of another member with the same platform id (a replaced row) are not kept.
+    known.seen(key, workspace, { ...member, id: 'm-old' });
+    expect(known.guess(key, 'U1')).toBeUndefined();
+    known.seen(key, { id: 'ws-other' } as Workspace, member);
+    expect(known.guess(key, 'U1')).toBeUndefined();
+    known.seen(key, workspace, member);
+    expect(known.guess(key, 'U1')).toMatchObject({ workspace, member, names: ['Acme'], open: [] });
+    expect(known.guess(key, 'U2')).toBeUndefined();
+    clock = 1000;
+    expect(known.guess(key, 'U1')).toBeUndefined();
   });
 
   it('keeps at most the configured number of workspaces, dropping the oldest', () => {

@@ -230,6 +230,7 @@ export function extractOffline(text: string, given: ExtractContext): Extraction 
 export function createOfflineExtractor(): Extractor {
   return {
     name: 'offline',
+    local: true,
     async extract(text, ctx) {
       return { extraction: extractOffline(text, ctx), source: 'offline' };
     },
