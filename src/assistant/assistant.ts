@@ -132,7 +132,21 @@ interface Ahead extends Guess {
 
 /** The same row, field by field (rows come from the database as plain values: text, numbers, dates, JSON). */
 function sameRow(a: object, b: object): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return false;
+  for (const k of keys) {
+    const u = x[k];
+    const v = y[k];
+    if (u === v) continue;
+    if (u instanceof Date && v instanceof Date) {
+      if (u.getTime() !== v.getTime()) return false;
+    } else if (u && v && typeof u === 'object' && typeof v === 'object') {
+      if (JSON.stringify(u) !== JSON.stringify(v)) return false;
+    } else return false;
+  }
+  return true;
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -218,14 +218,25 @@ export class HintCache {
         };
       }
     }
-    const ids = new Set(deals.map((d) => d.id));
+    // Each deal as its latest write left it, grouped by owner: one pass, whatever the number of members.
+    const ids = new Set<string>();
+    const byOwner = new Map<string, OpenDeal[]>();
+    for (const d of latest) {
+      if (ids.has(d.id)) continue;
+      ids.add(d.id);
+      if (d.status !== 'open') continue;
+      const item = { account: d.account, stage: d.stage, dealId: d.id };
+      const list = byOwner.get(d.ownerId);
+      if (list) list.push(item);
+      else byOwner.set(d.ownerId, [item]);
+    }
     for (const m of e.members.values()) {
-      const own = latest
-        .filter((d) => d.status === 'open' && d.ownerId === m.memberId)
-        .filter((d, i, all) => all.findIndex((x) => x.id === d.id) === i)
-        .map((d) => ({ account: d.account, stage: d.stage, dealId: d.id }));
-      if (!own.length && !m.value.some((d) => ids.has(d.dealId))) continue;
-      m.value = [...own, ...m.value.filter((d) => !ids.has(d.dealId))].slice(0, OPEN_DEALS_LIMIT);
+      const own = byOwner.get(m.memberId);
+      if (!own && !m.value.some((d) => ids.has(d.dealId))) continue;
+      m.value = [...(own ?? []), ...m.value.filter((d) => !ids.has(d.dealId))].slice(
+        0,
+        OPEN_DEALS_LIMIT,
+      );
     }
   }
 

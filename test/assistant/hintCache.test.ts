@@ -68,6 +68,9 @@ describe('HintCache', () => {
     expect(known.openDeals(key, 'U1')?.deals.map((d) => d.dealId)).toEqual(['c', 'n', 'b']);
     expect(known.openDeals(key, 'U2')?.deals).toEqual([]);
     expect(known.openDeals(key, 'U3')).toBeUndefined();
+    // Written open and then won by one message: its latest state counts.
+    known.written(key, 'ws1', [deal('n', 'N'), deal('n', 'N', 'm1', 'won' as never)]);
+    expect(known.openDeals(key, 'U1')?.deals.map((d) => d.dealId)).toEqual(['c', 'b']);
   });
 
   it('ignores writes for another workspace row, and forgets on request', () => {
