@@ -37,21 +37,20 @@ interface Entry {
   names?: Part<readonly string[]>;
   /** By the member's platform id. */
   members: Map<string, MemberPart>;
+  /** The workspace row as the last stored message found it (a guess, see `guess`): one per workspace. */
+  row?: Workspace;
 }
 
 type MemberPart = Part<readonly OpenDeal[]> & {
   memberId: string;
-  /** The workspace and member rows as the last stored message found them (a guess, see `guess`). */
-  rows?: SeenRows;
+  /** The member row as their last stored message found it (a guess, see `guess`). */
+  row?: Member;
 };
 
-interface SeenRows {
+/** What a message from a member will most likely be read with, before its store confirms it. */
+export interface Guess {
   workspace: Workspace;
   member: Member;
-}
-
-/** What a message from a member will most likely be read with, before its store confirms it. */
-export interface Guess extends SeenRows {
   names: readonly string[];
   open: readonly OpenDeal[];
 }
@@ -119,18 +118,25 @@ export class HintCache {
    * stored. Whoever uses it must check it against what the store returns.
    */
   guess(key: string, memberExternalId: string): Guess | undefined {
-    const names = this.get(key);
-    const m = this.#entries.get(key)?.members.get(memberExternalId);
-    const open = this.#fresh(m);
-    if (!names || !open?.rows || open.rows.workspace.id !== names.workspaceId) return undefined;
-    return { ...open.rows, names: names.names, open: open.value };
+    const e = this.#entries.get(key);
+    const names = this.#fresh(e?.names);
+    const open = this.#fresh(e?.members.get(memberExternalId));
+    const workspace = e?.row;
+    const member = open?.row;
+    if (!names || !open || workspace?.id !== e?.workspaceId || !workspace || !member) {
+      return undefined;
+    }
+    return { workspace, member, names: names.value, open: open.value };
   }
 
-  /** The rows a member's message was just stored with, kept beside their open deals. */
+  /** The rows a member's message was just stored with, kept beside the hints they were read with. */
   seen(key: string, workspace: Workspace, member: Member): void {
     const e = this.#entries.get(key);
-    const m = e?.workspaceId === workspace.id ? e.members.get(member.externalId) : undefined;
-    if (m && m.memberId === member.id) m.rows = { workspace, member };
+    if (e?.workspaceId !== workspace.id) return;
+    const m = e.members.get(member.externalId);
+    if (m?.memberId !== member.id) return;
+    e.row = workspace;
+    m.row = member;
   }
 
   /**
