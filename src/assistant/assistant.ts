@@ -512,13 +512,13 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     });
     const guess = hintCache.guess(key, incoming.sender.externalId);
     if (!guess) return undefined;
-    const text = storableText(incoming.text);
-    if (parseCommand(text)) return undefined;
-    // Let the store's statement leave first: the driver sends on the next turn of the event loop.
-    await nextTurn();
-    await nextTurn();
-    const session = sessionFor(guess.workspace, guess.member, at, text);
     try {
+      const text = storableText(incoming.text);
+      if (parseCommand(text)) return undefined;
+      // Let the store's statement leave first: the driver sends on the next turn of the event loop.
+      await nextTurn();
+      await nextTurn();
+      const session = sessionFor(guess.workspace, guess.member, at, text);
       const result = await extractText(session, text, undefined, {
         knownAccounts: guess.names,
         openDeals: guess.open,

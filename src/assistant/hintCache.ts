@@ -123,9 +123,7 @@ export class HintCache {
     const open = this.#fresh(e?.members.get(memberExternalId));
     const workspace = e?.row;
     const member = open?.row;
-    if (!names || !open || workspace?.id !== e?.workspaceId || !workspace || !member) {
-      return undefined;
-    }
+    if (!names || !open || !workspace || !member) return undefined;
     return { workspace, member, names: names.value, open: open.value };
   }
 
