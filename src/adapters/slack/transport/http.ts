@@ -24,9 +24,18 @@ export interface HttpTransportOptions {
   /** Largest accepted body (default 1 MiB; Slack's payloads are far smaller). */
   bodyLimit?: number;
   endpoint?: string;
+  /** How long no delivery must be pending before background work is let go (default `QUIET_MS`). */
+  quietMs?: number;
 }
 
 class BodyTooLarge extends Error {}
+
+/**
+ * How long no delivery must be pending before background work is let go (see
+ * `acknowledged`): long enough to cover the gaps between the deliveries of a
+ * burst, short beside any model call.
+ */
+export const QUIET_MS = 5;
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -90,8 +99,14 @@ export class HttpTransport implements Receiver {
   private pendingAcks = 0;
   private readonly ackWaiters = new Set<() => void>();
   private stopping = false;
+  private quietTimer: NodeJS.Timeout | undefined;
+  /** When the last delivery was answered (`performance.now()`). */
+  private lastAckAt = Number.NEGATIVE_INFINITY;
+
+  private readonly quietMs: number;
 
   constructor(private readonly o: HttpTransportOptions) {
+    this.quietMs = o.quietMs ?? QUIET_MS;
     this.route('POST', o.endpoint ?? '/slack/events', (req, res) => this.handleSlack(req, res));
   }
 
@@ -105,12 +120,20 @@ export class HttpTransport implements Receiver {
   }
 
   /**
-   * Resolves once no Slack delivery is waiting for its acknowledgement, or
-   * after `maxWaitMs` at the latest (so that a steady stream of events cannot
-   * hold background work back for long).
+   * Resolves once no Slack delivery has been waiting for its acknowledgement
+   * for the quiet period (`QUIET_MS`), or after `maxWaitMs` at the latest (so that a steady
+   * stream of events cannot hold background work back for long).
+   *
+   * The quiet period matters in a burst: the deliveries of a burst reach the
+   * server a few at a time, and between two of them nothing may be pending for
+   * a moment. Releasing the waiters in that moment let the first
+   * acknowledgements' work (claims, hints, the model call) run on the event
+   * loop and the database ahead of the rest of the burst's acknowledgements.
    */
   acknowledged(maxWaitMs: number): Promise<void> {
-    if (this.pendingAcks === 0) return Promise.resolve();
+    if (this.pendingAcks === 0 && performance.now() - this.lastAckAt >= this.quietMs) {
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -121,7 +144,22 @@ export class HttpTransport implements Receiver {
       const timer = setTimeout(done, maxWaitMs);
       timer.unref();
       this.ackWaiters.add(done);
+      if (this.pendingAcks === 0) this.releaseWhenQuiet();
     });
+  }
+
+  /** Release the waiters once nothing has been pending for the quiet period (checked again when the timer fires). */
+  private releaseWhenQuiet(): void {
+    if (this.quietTimer || this.ackWaiters.size === 0) return;
+    const wait = Math.max(1, this.quietMs - (performance.now() - this.lastAckAt));
+    this.quietTimer = setTimeout(() => {
+      this.quietTimer = undefined;
+      // A delivery arriving meanwhile re-arms the timer when it is answered in turn.
+      if (this.pendingAcks > 0) return;
+      if (performance.now() - this.lastAckAt < this.quietMs) this.releaseWhenQuiet();
+      else for (const w of [...this.ackWaiters]) w();
+    }, wait);
+    this.quietTimer.unref();
   }
 
   /** The port actually bound (useful with port 0). */
@@ -187,7 +225,8 @@ export class HttpTransport implements Receiver {
       await this.deliver(req, res);
     } finally {
       this.pendingAcks--;
-      if (this.pendingAcks === 0) for (const w of [...this.ackWaiters]) w();
+      this.lastAckAt = performance.now();
+      if (this.pendingAcks === 0) this.releaseWhenQuiet();
     }
   }
 
