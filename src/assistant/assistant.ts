@@ -4,7 +4,7 @@
  * returns. Every message is stored in the inbox before anything else happens.
  */
 import { and, eq, ne } from 'drizzle-orm';
-import { withReconnect } from '../db/connect.ts';
+import { hasPgCode, withReconnect } from '../db/connect.ts';
 import {
   dealEvents,
   type InboxRow,
@@ -28,6 +28,7 @@ import {
   getInbox,
   ingestIncoming,
   storeIncoming,
+  storeKnownSender,
   unansweredInbox,
   unfinishedInbox,
 } from '../pipeline/inbox.ts';
@@ -45,6 +46,7 @@ import { type EditForm, type EditValues, editForm, submitEdit } from './edit.ts'
 import { type Guess, HintCache } from './hintCache.ts';
 import { homeReplies } from './home.ts';
 import { degradedNote, messages } from './i18n/index.ts';
+import { KnownSenders } from './knownSenders.ts';
 import type { Actor, HandleResult, IncomingMessage, ReceiveResult, Reply } from './types.ts';
 import { type PendingState, runUpdates, storable } from './updates.ts';
 
@@ -161,6 +163,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
 
   // What each message's extractor is told, kept between messages (see hintCache.ts).
   const hintCache = deps.hintCache ?? new HintCache();
+  const knownSenders = new KnownSenders();
   /** After a command, a button or an edit (a rename, a merge, an undo): read the hints afresh. */
   const forgetHints = (actor: { platform: Platform; workspace: { externalId: string } }) =>
     hintCache.forget(
@@ -257,6 +260,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
           hintCache.seen(held.key, fast.workspace, member);
         }
       }
+      knownSenders.remember(incoming, { workspaceId: fast.workspace.id, member }, at.getTime());
       return { ...fast, member, hints };
     }
     // A concurrent first message created the workspace or member: take the slower, always-correct path.
@@ -275,10 +279,43 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   }
 
   async function receive(incoming: IncomingMessage): Promise<ReceiveResult> {
-    // (the text is cleaned inside ingest)
-    const r = await ingest(incoming, false);
+    const r = (await storeForKnown(incoming)) ?? (await ingest(incoming, false));
     metrics.messagesReceived.inc({ platform: incoming.platform, duplicate: String(r.duplicate) });
     return { inboxId: r.row.id, duplicate: r.duplicate, status: r.row.status };
+  }
+
+  /**
+   * Store a message from a sender this process stored one for lately with a
+   * plain insert (see `KnownSenders`); undefined when the usual path must
+   * store it (the sender is not held, something about them changed, or their
+   * rows are gone).
+   */
+  async function storeForKnown(raw: IncomingMessage) {
+    const at = now().getTime();
+    const known = knownSenders.lookup(raw, at);
+    if (!known) return undefined;
+    const incoming = cleanIncoming(raw);
+    try {
+      // Idempotent by the inbox key, so a dead pooled connection is simply retried.
+      return await withReconnect(() =>
+        storeKnownSender(deps.db, {
+          platform: incoming.platform,
+          channel: incoming.channel,
+          messageId: incoming.messageId,
+          workspaceId: known.workspaceId,
+          memberId: known.member.id,
+          text: incoming.text,
+          replyTo: incoming.replyTo ?? null,
+          receivedAt: incoming.sentAt,
+          meta: incoming.meta ?? {},
+        }),
+      );
+    } catch (err) {
+      // The workspace or member was deleted since: store the usual way, which creates them anew.
+      if (!hasPgCode(err, '23503')) throw err;
+      knownSenders.forget(raw);
+      return undefined;
+    }
   }
 
   async function extractFor(

@@ -279,6 +279,14 @@ export function isConnectionError(err: unknown): boolean {
   return false;
 }
 
+/** Whether a database error (or one it caused) carries this SQLSTATE, e.g. `23503`. */
+export function hasPgCode(err: unknown, code: string): boolean {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === code) return true;
+  }
+  return false;
+}
+
 /**
  * Run a statement that is safe to repeat, retrying a couple of times when the
  * connection (not the statement) failed — after a database restart the pool

@@ -58,6 +58,30 @@ export async function storeIncoming(
   return { row: existing, duplicate: true };
 }
 
+/**
+ * Store a message under a workspace and member known to exist (see
+ * `KnownSenders`): one insert, returning only what the ack needs. A deleted
+ * workspace or member fails the foreign key (23503) and nothing is stored.
+ */
+export async function storeKnownSender(
+  db: Executor,
+  input: StoreInput,
+): Promise<{ row: Pick<InboxRow, 'id' | 'status'>; duplicate: boolean }> {
+  const [inserted] = await queryRows<{ id: string; status: InboxStatus }>(
+    db,
+    sql`insert into inbox (platform, channel, message_id, workspace_id, member_id, text, reply_to, received_at, meta)
+        values (${input.platform}, ${input.channel}, ${input.messageId}, ${input.workspaceId}::uuid,
+                ${input.memberId}::uuid, ${input.text}, ${input.replyTo ?? null},
+                ${input.receivedAt.toISOString()}::timestamptz, ${JSON.stringify(input.meta ?? {})}::jsonb)
+        on conflict (platform, channel, message_id) do nothing
+        returning id, status`,
+  );
+  if (inserted) return { row: inserted, duplicate: false };
+  const existing = await findInbox(db, input);
+  if (!existing) throw new Error('inbox row vanished after conflict');
+  return { row: existing, duplicate: true };
+}
+
 export async function findInbox(db: Executor, key: InboxKey): Promise<InboxRow | undefined> {
   const [row] = await db
     .select()

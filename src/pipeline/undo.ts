@@ -4,7 +4,7 @@
  * silently clobbers a later update.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../db/connect.ts';
+import { type Db, hasPgCode, type Tx } from '../db/connect.ts';
 import {
   contacts,
   type Deal,
@@ -60,16 +60,10 @@ export async function undoEvent(
     return await db.transaction((tx) => undoInTx(tx, ctx, eventId));
   } catch (err) {
     // Two undo clicks racing: the unique index on reverts_event_id lets one win.
-    if (err instanceof ConflictError || isUniqueViolation(err)) return { status: 'already_undone' };
+    if (err instanceof ConflictError || hasPgCode(err, '23505'))
+      return { status: 'already_undone' };
     throw err;
   }
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: string }).code === '23505') return true;
-  }
-  return false;
 }
 
 async function undoInTx(

@@ -117,13 +117,19 @@ export async function ensureMember(
   return again;
 }
 
-/** Bring a member row up to date with what the platform says now (one write, only when something changed). */
-export async function refreshMember(db: Executor, found: Member, ref: MemberRef): Promise<Member> {
+/** What differs between a member row and what the platform says now (empty: nothing to write). */
+export function memberPatch(found: Member, ref: MemberRef): Partial<Member> {
   const patch: Partial<Member> = {};
   if (ref.displayName && ref.displayName !== found.displayName) patch.displayName = ref.displayName;
   if (ref.timezone && ref.timezone !== found.timezone) patch.timezone = ref.timezone;
   if (ref.canWrite !== undefined && ref.canWrite !== found.canWrite) patch.canWrite = ref.canWrite;
   if (ref.isAdmin && ref.canWrite !== false && found.role !== 'admin') patch.role = 'admin';
+  return patch;
+}
+
+/** Bring a member row up to date with what the platform says now (one write, only when something changed). */
+export async function refreshMember(db: Executor, found: Member, ref: MemberRef): Promise<Member> {
+  const patch = memberPatch(found, ref);
   if (Object.keys(patch).length === 0) return found;
   const [updated] = await db
     .update(members)
