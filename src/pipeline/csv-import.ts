@@ -46,7 +46,7 @@ export async function importDeals(
   now: Date,
 ): Promise<{ created: number; updated: number }> {
   if (rows.length === 0) return { created: 0, updated: 0 };
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const ownerIds = await ensureOwners(tx, workspace, importer, rows);
     const accountIds = await ensureAccounts(tx, workspace, rows);
 
@@ -89,6 +89,29 @@ export async function importDeals(
     for (const batch of chunks(toUpdate)) await updateBatch(tx, workspace, importer, batch, now);
     return { created: toCreate.length, updated: toUpdate.length };
   });
+  if (result.created + result.updated >= ANALYZE_AFTER_ROWS) await refreshStatistics(db);
+  return result;
+}
+
+/** From this many rows written, an import refreshes the planner's statistics (see `refreshStatistics`). */
+export const ANALYZE_AFTER_ROWS = 1_000;
+
+/**
+ * Refresh the planner's statistics of the tables a large import fills. Until
+ * a table is analysed the planner guesses a handful of rows. It then filtered
+ * a 1,000-id lookup over every deal of the workspace (0.5 s per lookup at
+ * 50,000 deals, measured on Postgres), and a re-import and an export of
+ * 50,000 deals took 39 s and 26 s instead of 6 s and 2.4 s. Postgres's
+ * autovacuum would analyse the tables a while later, if it is on; the
+ * embedded database has none. The import has committed by now: a failure
+ * here (a role that may not analyse) only leaves that to autovacuum.
+ */
+async function refreshStatistics(db: Db): Promise<void> {
+  try {
+    await db.execute(sql`analyze deals, accounts, members, deal_events, followups`);
+  } catch {
+    // The statistics stay as they were; nothing the import wrote depends on them.
+  }
 }
 
 const DEAL_COLUMNS: Columns = {
