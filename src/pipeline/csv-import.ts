@@ -94,7 +94,7 @@ export async function importDeals(
 }
 
 /** From this many rows written, an import refreshes the planner's statistics (see `refreshStatistics`). */
-export const ANALYZE_AFTER_ROWS = 1_000;
+const ANALYZE_AFTER_ROWS = 1_000;
 
 /**
  * Refresh the planner's statistics of the tables a large import fills. Until

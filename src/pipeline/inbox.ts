@@ -53,7 +53,15 @@ export async function storeIncoming(
     .onConflictDoNothing({ target: [inbox.platform, inbox.channel, inbox.messageId] })
     .returning();
   if (inserted[0]) return { row: inserted[0], duplicate: false };
-  const existing = await findInbox(db, input);
+  return storedBefore(db, input);
+}
+
+/** The row an insert conflicted with: the message was stored before (a repeated delivery). */
+async function storedBefore(
+  db: Executor,
+  key: InboxKey,
+): Promise<{ row: InboxRow; duplicate: true }> {
+  const existing = await findInbox(db, key);
   if (!existing) throw new Error('inbox row vanished after conflict');
   return { row: existing, duplicate: true };
 }
@@ -77,9 +85,7 @@ export async function storeKnownSender(
         returning id, status`,
   );
   if (inserted) return { row: inserted, duplicate: false };
-  const existing = await findInbox(db, input);
-  if (!existing) throw new Error('inbox row vanished after conflict');
-  return { row: existing, duplicate: true };
+  return storedBefore(db, input);
 }
 
 export async function findInbox(db: Executor, key: InboxKey): Promise<InboxRow | undefined> {

@@ -119,7 +119,7 @@ export function createSlackService(o: SlackServiceOptions): SlackService {
         now,
       });
   if (transport instanceof HttpTransport) {
-    // A burst of 50 is acknowledged within about 50 ms on Postgres, 150 ms on PGlite (BENCHMARKS.md);
+    // A burst of 50 is acknowledged within about 50 ms on Postgres, 80 ms on PGlite (BENCHMARKS.md);
     // the longest wait only bounds how late a reply can start under a stream with no pause.
     ackGate = () => transport.acknowledged(1_000);
     // The operations endpoints share the Events API port: /healthz, /readyz, /metrics.

@@ -121,12 +121,12 @@ export class HttpTransport implements Receiver {
 
   /**
    * Resolves once no Slack delivery has been waiting for its acknowledgement
-   * for the quiet period (`QUIET_MS`), or after `maxWaitMs` at the latest (so that a steady
-   * stream of events cannot hold background work back for long).
+   * for the quiet period (`QUIET_MS`), or after `maxWaitMs` at the latest (so
+   * that a steady stream of events cannot hold background work back for long).
    *
    * The quiet period matters in a burst: the deliveries of a burst reach the
    * server a few at a time, and between two of them nothing may be pending for
-   * a moment. Releasing the waiters in that moment let the first
+   * a moment. Releasing the waiters in that moment would let the first
    * acknowledgements' work (claims, hints, the model call) run on the event
    * loop and the database ahead of the rest of the burst's acknowledgements.
    */
